@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "upare",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Raster", targets: ["Raster"]),
+        .executable(name: "upare", targets: ["upare"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System C libraries, found through pkg-config.
+        .systemLibrary(
+            name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", path: "Sources/CJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
+            name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev"])]),
+        // libpng and libjpeg report errors by longjmp (or exit); this small C target
+        // owns every setjmp so that no input can unwind through Swift frames.
+        .target(
+            name: "CCodecGuard",
+            dependencies: ["CPNG", "CJPEG"]),
+        .target(
+            name: "Raster",
+            dependencies: ["CCodecGuard", "CPNG", "CJPEG", "CFreeType"],
+            swiftSettings: strictSwift),
+        .executableTarget(
+            name: "upare",
+            dependencies: [
+                "Raster",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "RasterTests",
+            dependencies: ["Raster"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSwift),
+    ]
+)

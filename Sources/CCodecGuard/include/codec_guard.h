@@ -1,0 +1,126 @@
+// codec_guard: the only C code in upare that calls libpng and libjpeg.
+//
+// Both libraries report fatal errors by longjmp (libjpeg's default even calls
+// exit()). A longjmp across Swift frames is undefined behaviour, so every call
+// into those libraries happens here, inside a C function that owns its setjmp.
+// Each function returns 0 on success or -1 on failure; on failure the library's
+// message is in the handle's error text.
+#ifndef UPARE_CODEC_GUARD_H
+#define UPARE_CODEC_GUARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define UPARE_ERROR_TEXT_SIZE 200
+
+/// A growable output buffer filled by the encoders; release with upare_buffer_free.
+typedef struct upare_buffer {
+    uint8_t *data;
+    size_t size;
+    size_t capacity;
+} upare_buffer;
+
+void upare_buffer_free(upare_buffer *buffer);
+
+/// Limits checked against the header before any pixel memory is allocated.
+typedef struct upare_decode_limits {
+    uint32_t max_width;
+    uint32_t max_height;
+    uint64_t max_pixels;
+} upare_decode_limits;
+
+/// Why a call failed: the header asked for more than the limits, the input is not
+/// supported, or the data is corrupt.
+typedef enum upare_failure {
+    UPARE_FAILURE_NONE = 0,
+    UPARE_FAILURE_CORRUPT = 1,
+    UPARE_FAILURE_LIMITS = 2,
+    UPARE_FAILURE_UNSUPPORTED = 3,
+    UPARE_FAILURE_RESOURCES = 4,
+} upare_failure;
+
+// MARK: PNG
+
+typedef struct upare_png_decoder upare_png_decoder;
+
+typedef struct upare_png_header {
+    uint32_t width;
+    uint32_t height;
+    int bit_depth;
+    int color_type;   // PNG_COLOR_TYPE_* as stored in the file
+    int interlaced;
+} upare_png_header;
+
+upare_png_decoder *upare_png_decoder_create(const uint8_t *data, size_t size);
+void upare_png_decoder_destroy(upare_png_decoder *decoder);
+const char *upare_png_decoder_error(const upare_png_decoder *decoder);
+upare_failure upare_png_decoder_failure(const upare_png_decoder *decoder);
+/// Reads the signature and every chunk up to the image data and sets up the
+/// transforms that turn any PNG into 8-bit RGBA.
+int upare_png_read_header(upare_png_decoder *decoder, upare_decode_limits limits,
+                          upare_png_header *header);
+/// Decodes the whole image (interlaced or not) as RGBA8 rows of `stride` bytes
+/// and checks the chunks after the image data.
+int upare_png_read_rgba(upare_png_decoder *decoder, uint8_t *pixels, size_t stride);
+
+typedef enum upare_png_layout {
+    UPARE_PNG_GRAY = 0,      // 1 byte per pixel
+    UPARE_PNG_RGB = 1,       // 3 bytes per pixel
+    UPARE_PNG_RGBA = 2,      // 4 bytes per pixel
+    UPARE_PNG_PALETTE = 3,   // 1 index byte per pixel
+    UPARE_PNG_GRAY_ALPHA = 4 // 2 bytes per pixel
+} upare_png_layout;
+
+typedef struct upare_png_encode_params {
+    uint32_t width;
+    uint32_t height;
+    upare_png_layout layout;
+    int bit_depth;            // 8, or 1/2/4 for a packed palette (indices still one per byte)
+    int compression_level;    // zlib level 0...9
+    int filters;              // PNG_FILTER_* mask, e.g. PNG_FILTER_NONE or PNG_ALL_FILTERS
+    int strategy;             // zlib strategy, e.g. Z_DEFAULT_STRATEGY, Z_RLE
+    const uint8_t *palette;   // RGB triples, palette_count of them
+    int palette_count;
+    const uint8_t *palette_alpha; // tRNS, alpha_count entries (may be fewer than palette_count)
+    int alpha_count;
+} upare_png_encode_params;
+
+int upare_png_encode(const upare_png_encode_params *params, const uint8_t *pixels,
+                     size_t stride, upare_buffer *output, char *error_text);
+
+// MARK: JPEG
+
+typedef struct upare_jpeg_decoder upare_jpeg_decoder;
+
+typedef struct upare_jpeg_header {
+    uint32_t width;
+    uint32_t height;
+    int components;
+    int color_space;   // J_COLOR_SPACE of the file
+    int progressive;
+} upare_jpeg_header;
+
+upare_jpeg_decoder *upare_jpeg_decoder_create(const uint8_t *data, size_t size);
+void upare_jpeg_decoder_destroy(upare_jpeg_decoder *decoder);
+const char *upare_jpeg_decoder_error(const upare_jpeg_decoder *decoder);
+upare_failure upare_jpeg_decoder_failure(const upare_jpeg_decoder *decoder);
+int upare_jpeg_read_header(upare_jpeg_decoder *decoder, upare_decode_limits limits,
+                           upare_jpeg_header *header);
+/// Decodes to RGBA8 (gray and YCbCr files; CMYK/YCCK are refused in read_header).
+/// Corrupt-data warnings, such as a premature end of file, are errors here.
+int upare_jpeg_read_rgba(upare_jpeg_decoder *decoder, uint8_t *pixels, size_t stride);
+
+typedef struct upare_jpeg_encode_params {
+    uint32_t width;
+    uint32_t height;
+    int components;    // 1 = gray, 3 = RGB, 4 = RGBX (fourth byte ignored)
+    int quality;       // 1...100
+    int subsampling;   // 444 or 420
+    int progressive;
+    int optimize_coding;
+} upare_jpeg_encode_params;
+
+int upare_jpeg_encode(const upare_jpeg_encode_params *params, const uint8_t *pixels,
+                      size_t stride, upare_buffer *output, char *error_text);
+
+#endif

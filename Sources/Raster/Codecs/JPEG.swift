@@ -1,0 +1,135 @@
+internal import CCodecGuard
+
+/// JPEG through libjpeg-turbo. The only Swift file that talks to libjpeg (through
+/// the setjmp-guarded C functions of CCodecGuard).
+public enum JPEG {
+    public enum Subsampling: Sendable, Hashable {
+        /// Full-resolution chroma: best for text and sharp edges (captchas).
+        case none444
+        /// Half-resolution chroma both ways: the usual choice for photos.
+        case quarter420
+    }
+
+    public struct EncodeOptions: Sendable, Hashable {
+        /// 1 (smallest) to 100 (best).
+        public var quality: Int
+        public var subsampling: Subsampling
+        public var progressive: Bool
+        /// Optimised Huffman tables: a few percent smaller, somewhat slower.
+        public var optimizeCoding: Bool
+
+        public init(
+            quality: Int = 85, subsampling: Subsampling = .quarter420, progressive: Bool = false,
+            optimizeCoding: Bool = false
+        ) {
+            self.quality = quality
+            self.subsampling = subsampling
+            self.progressive = progressive
+            self.optimizeCoding = optimizeCoding
+        }
+    }
+
+    /// What the header says, read without decoding the pixels.
+    public struct Header: Sendable, Hashable {
+        public var width: Int
+        public var height: Int
+        public var components: Int
+        public var progressive: Bool
+    }
+
+    /// Decodes baseline and progressive JPEGs (gray, YCbCr, RGB) to opaque RGBA8.
+    /// CMYK is refused; a truncated or damaged stream is an error, not a gray tail.
+    public static func decode(_ bytes: [UInt8], limits: DecodeLimits = .default) throws(RasterError) -> Image {
+        try withDecoder(bytes, limits: limits) { decoder, header throws(RasterError) in
+            var image = Image(width: header.width, height: header.height)
+            let status = image.pixels.withUnsafeMutableBufferPointer { out in
+                upare_jpeg_read_rgba(decoder, out.baseAddress, header.width * 4)
+            }
+            guard status == 0 else { throw failure(decoder) }
+            return image
+        }
+    }
+
+    /// The header alone (size, components, progressive), within `limits`.
+    public static func header(_ bytes: [UInt8], limits: DecodeLimits = .default) throws(RasterError) -> Header {
+        try withDecoder(bytes, limits: limits) { _, header in header }
+    }
+
+    private static func withDecoder<R>(
+        _ bytes: [UInt8], limits: DecodeLimits,
+        _ body: (OpaquePointer, Header) throws(RasterError) -> R
+    ) throws(RasterError) -> R {
+        try bytes.withUnsafeBufferPointer { input throws(RasterError) -> R in
+            guard let base = input.baseAddress, input.count >= 3 else {
+                throw .corruptData(format: "JPEG", message: "input is too short to be a JPEG")
+            }
+            guard let decoder = upare_jpeg_decoder_create(base, input.count) else {
+                throw .corruptData(format: "JPEG", message: "libjpeg could not start (out of memory)")
+            }
+            defer { upare_jpeg_decoder_destroy(decoder) }
+            var raw = upare_jpeg_header()
+            let cLimits = upare_decode_limits(
+                max_width: UInt32(clamping: limits.maxWidth), max_height: UInt32(clamping: limits.maxHeight),
+                max_pixels: UInt64(clamping: limits.maxPixels))
+            guard upare_jpeg_read_header(decoder, cLimits, &raw) == 0 else { throw failure(decoder) }
+            let header = Header(
+                width: Int(raw.width), height: Int(raw.height), components: Int(raw.components),
+                progressive: raw.progressive != 0)
+            return try body(decoder, header)
+        }
+    }
+
+    private static func failure(_ decoder: OpaquePointer) -> RasterError {
+        let message = String(cString: upare_jpeg_decoder_error(decoder))
+        switch upare_jpeg_decoder_failure(decoder) {
+        case UPARE_FAILURE_LIMITS: return .limitsExceeded("JPEG: \(message)")
+        case UPARE_FAILURE_UNSUPPORTED: return .unsupportedFormat(message)
+        default: return .corruptData(format: "JPEG", message: message)
+        }
+    }
+
+    /// Encodes RGBA8 (alpha is composited over white first) or gray.
+    public static func encode(_ image: Image, options: EncodeOptions = EncodeOptions()) throws(RasterError) -> [UInt8] {
+        let opaque = image.flattened(on: .white)
+        return try write(opaque.pixels, stride: image.width * 4, components: 4,
+                         width: image.width, height: image.height, options: options)
+    }
+
+    /// A one-component (gray) JPEG.
+    public static func encode(_ image: GrayImage, options: EncodeOptions = EncodeOptions()) throws(RasterError) -> [UInt8] {
+        try write(image.pixels, stride: image.width, components: 1,
+                  width: image.width, height: image.height, options: options)
+    }
+
+    private static func write(
+        _ pixels: [UInt8], stride: Int, components: Int32, width: Int, height: Int, options: EncodeOptions
+    ) throws(RasterError) -> [UInt8] {
+        guard width > 0, height > 0, width <= 65_500, height <= 65_500 else {
+            throw .invalidArgument("JPEG images must be between 1x1 and 65500x65500")
+        }
+        guard (1...100).contains(options.quality) else {
+            throw .invalidArgument("JPEG quality must be 1...100, not \(options.quality)")
+        }
+        var params = upare_jpeg_encode_params(
+            width: UInt32(width), height: UInt32(height), components: components,
+            quality: Int32(options.quality), subsampling: options.subsampling == .none444 ? 444 : 420,
+            progressive: options.progressive ? 1 : 0, optimize_coding: options.optimizeCoding ? 1 : 0)
+        var output = upare_buffer()
+        defer { upare_buffer_free(&output) }
+        var errorText = [CChar](repeating: 0, count: Int(UPARE_ERROR_TEXT_SIZE))
+        let status = pixels.withUnsafeBufferPointer { input in
+            upare_jpeg_encode(&params, input.baseAddress, stride, &output, &errorText)
+        }
+        guard status == 0, let data = output.data else {
+            throw .corruptData(format: "JPEG", message: "encoding failed: \(CText.string(errorText))")
+        }
+        return [UInt8](UnsafeBufferPointer(start: data, count: output.size))
+    }
+}
+
+/// NUL-terminated C text from a fixed buffer.
+enum CText {
+    static func string(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

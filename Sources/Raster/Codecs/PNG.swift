@@ -1,0 +1,187 @@
+internal import CCodecGuard
+internal import CPNG
+
+/// PNG through libpng. The only Swift file that talks to libpng (through the
+/// setjmp-guarded C functions of CCodecGuard).
+public enum PNG {
+    /// Row filters, as libpng names them. `.none` is fastest and best for flat
+    /// synthetic images; `.all` lets libpng choose per row (best for photos).
+    public enum Filter: Sendable, Hashable {
+        case none, sub, up, average, paeth, all
+
+        var mask: Int32 {
+            switch self {
+            case .none: return PNG_FILTER_NONE
+            case .sub: return PNG_FILTER_SUB
+            case .up: return PNG_FILTER_UP
+            case .average: return PNG_FILTER_AVG
+            case .paeth: return PNG_FILTER_PAETH
+            case .all: return PNG_FILTER_NONE | PNG_FILTER_SUB | PNG_FILTER_UP | PNG_FILTER_AVG | PNG_FILTER_PAETH
+            }
+        }
+    }
+
+    /// zlib strategies that matter for images.
+    public enum Strategy: Int32, Sendable, Hashable {
+        case `default` = 0
+        case filtered = 1
+        case huffmanOnly = 2
+        case rle = 3
+    }
+
+    public struct EncodeOptions: Sendable, Hashable {
+        /// zlib level, 0 (store) to 9 (smallest).
+        public var compressionLevel: Int
+        public var filter: Filter
+        public var strategy: Strategy
+
+        public init(compressionLevel: Int = 6, filter: Filter = .all, strategy: Strategy = .default) {
+            self.compressionLevel = compressionLevel
+            self.filter = filter
+            self.strategy = strategy
+        }
+
+        /// libpng's own defaults: good for photos.
+        public static let standard = EncodeOptions()
+        /// Fast settings for small flat images such as captchas.
+        public static let fast = EncodeOptions(compressionLevel: 1, filter: .none, strategy: .default)
+    }
+
+    /// The colour layout written to the file.
+    public enum Layout: Sendable, Hashable {
+        /// The smallest exact layout: gray when all pixels are gray, RGB when all
+        /// are opaque, else RGBA.
+        case automatic
+        case gray
+        case rgb
+        case rgba
+    }
+
+    // MARK: Decoding
+
+    /// Decodes any valid PNG (every colour type and bit depth, interlaced, tRNS)
+    /// to RGBA8. 16-bit samples are scaled with rounding; gamma is not applied.
+    public static func decode(_ bytes: [UInt8], limits: DecodeLimits = .default) throws(RasterError) -> Image {
+        try bytes.withUnsafeBufferPointer { input throws(RasterError) -> Image in
+                guard let base = input.baseAddress, !input.isEmpty else {
+                    throw .corruptData(format: "PNG", message: "empty input")
+                }
+                guard let decoder = upare_png_decoder_create(base, input.count) else {
+                    throw .corruptData(format: "PNG", message: "libpng could not start (out of memory)")
+                }
+                defer { upare_png_decoder_destroy(decoder) }
+                var header = upare_png_header()
+                let cLimits = upare_decode_limits(
+                    max_width: UInt32(clamping: limits.maxWidth), max_height: UInt32(clamping: limits.maxHeight),
+                    max_pixels: UInt64(clamping: limits.maxPixels))
+                guard upare_png_read_header(decoder, cLimits, &header) == 0 else {
+                    throw failure(decoder)
+                }
+                var image = Image(width: Int(header.width), height: Int(header.height))
+                let status = image.pixels.withUnsafeMutableBufferPointer { out in
+                    upare_png_read_rgba(decoder, out.baseAddress, Int(header.width) * 4)
+                }
+                guard status == 0 else { throw failure(decoder) }
+                return image
+            }
+    }
+
+    private static func failure(_ decoder: OpaquePointer) -> RasterError {
+        let message = String(cString: upare_png_decoder_error(decoder))
+        switch upare_png_decoder_failure(decoder) {
+        case UPARE_FAILURE_LIMITS: return .limitsExceeded("PNG: \(message)")
+        case UPARE_FAILURE_UNSUPPORTED: return .unsupportedFormat(message)
+        default:
+            // libpng reports a too-large IHDR through its error path.
+            if message.contains("exceeds user limit") { return .limitsExceeded("PNG: \(message)") }
+            return .corruptData(format: "PNG", message: message)
+        }
+    }
+
+    // MARK: Encoding
+
+    public static func encode(
+        _ image: Image, layout: Layout = .automatic, options: EncodeOptions = .standard
+    ) throws(RasterError) -> [UInt8] {
+        var resolved = layout
+        if layout == .automatic {
+            resolved = image.isOpaque ? (image.isGray ? .gray : .rgb) : .rgba
+        }
+        switch resolved {
+        case .rgba:
+            return try write(
+                image.pixels, stride: image.width * 4, width: image.width, height: image.height,
+                layout: UPARE_PNG_RGBA, options: options)
+        case .rgb:
+            var rgb = [UInt8](repeating: 0, count: image.width * image.height * 3)
+            for i in 0..<(image.width * image.height) {
+                rgb[i * 3] = image.pixels[i * 4]
+                rgb[i * 3 + 1] = image.pixels[i * 4 + 1]
+                rgb[i * 3 + 2] = image.pixels[i * 4 + 2]
+            }
+            return try write(
+                rgb, stride: image.width * 3, width: image.width, height: image.height,
+                layout: UPARE_PNG_RGB, options: options)
+        default:
+            let gray = image.grayscale()
+            return try encode(gray, options: options)
+        }
+    }
+
+    /// An 8-bit gray PNG.
+    public static func encode(_ image: GrayImage, options: EncodeOptions = .standard) throws(RasterError) -> [UInt8] {
+        try write(image.pixels, stride: image.width, width: image.width, height: image.height,
+                  layout: UPARE_PNG_GRAY, options: options)
+    }
+
+    /// A palette PNG, with a tRNS chunk when any palette colour is not opaque.
+    /// Small palettes are packed to 1, 2 or 4 bits per pixel.
+    public static func encode(_ image: IndexedImage, options: EncodeOptions = .standard) throws(RasterError) -> [UInt8] {
+        var rgb = [UInt8]()
+        rgb.reserveCapacity(image.palette.count * 3)
+        var alpha = image.palette.map(\.a)
+        for c in image.palette { rgb += [c.r, c.g, c.b] }
+        // tRNS may stop at the last non-opaque entry.
+        while let last = alpha.last, last == 255 { alpha.removeLast() }
+        let count = image.palette.count
+        let depth: Int32 = count <= 2 ? 1 : count <= 4 ? 2 : count <= 16 ? 4 : 8
+        return try rgb.withUnsafeBufferPointer { paletteBytes throws(RasterError) in
+            try alpha.withUnsafeBufferPointer { alphaBytes throws(RasterError) in
+                try write(
+                    image.indices, stride: image.width, width: image.width, height: image.height,
+                    layout: UPARE_PNG_PALETTE, options: options, bitDepth: depth,
+                    palette: (paletteBytes.baseAddress, Int32(count)),
+                    alpha: (alphaBytes.baseAddress, Int32(alpha.count)))
+            }
+        }
+    }
+
+    private static func write(
+        _ pixels: [UInt8], stride: Int, width: Int, height: Int, layout: upare_png_layout,
+        options: EncodeOptions, bitDepth: Int32 = 8,
+        palette: (UnsafePointer<UInt8>?, Int32) = (nil, 0),
+        alpha: (UnsafePointer<UInt8>?, Int32) = (nil, 0)
+    ) throws(RasterError) -> [UInt8] {
+        guard width > 0, height > 0, width <= 1 << 24, height <= 1 << 24 else {
+            throw .invalidArgument("PNG images must be between 1x1 and 16777216 on a side")
+        }
+        guard (0...9).contains(options.compressionLevel) else {
+            throw .invalidArgument("PNG compression level must be 0...9")
+        }
+        var params = upare_png_encode_params(
+            width: UInt32(width), height: UInt32(height), layout: layout, bit_depth: bitDepth,
+            compression_level: Int32(options.compressionLevel), filters: options.filter.mask,
+            strategy: options.strategy.rawValue, palette: palette.0, palette_count: palette.1,
+            palette_alpha: alpha.0, alpha_count: alpha.1)
+        var output = upare_buffer()
+        defer { upare_buffer_free(&output) }
+        var errorText = [CChar](repeating: 0, count: Int(UPARE_ERROR_TEXT_SIZE))
+        let status = pixels.withUnsafeBufferPointer { input in
+            upare_png_encode(&params, input.baseAddress, stride, &output, &errorText)
+        }
+        guard status == 0, let data = output.data else {
+            throw .corruptData(format: "PNG", message: "encoding failed: \(CText.string(errorText))")
+        }
+        return [UInt8](UnsafeBufferPointer(start: data, count: output.size))
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// Anti-aliased strokes of any width. A path is flattened to a polyline, each
+/// segment's coverage (distance to a capsule, with a one-pixel ramp) is merged
+/// into a mask by maximum, and the mask is painted once: joins and overlapping
+/// segments therefore never darken.
+extension Image {
+    /// Strokes the polyline through `points` with round caps and joins.
+    public mutating func stroke(_ points: [Point], width lineWidth: Double, color: RGBA) {
+        guard !points.isEmpty, lineWidth > 0, lineWidth.isFinite else { return }
+        let halfWidth = max(lineWidth / 2, 0.5)
+        // Lines thinner than a pixel keep a one-pixel footprint but fade in proportion.
+        let opacity = min(lineWidth, 1)
+        var minX = Double.infinity, minY = Double.infinity
+        var maxX = -Double.infinity, maxY = -Double.infinity
+        for p in points {
+            guard p.x.isFinite, p.y.isFinite else { return }
+            minX = min(minX, p.x); maxX = max(maxX, p.x)
+            minY = min(minY, p.y); maxY = max(maxY, p.y)
+        }
+        let pad = halfWidth + 1
+        let bx0 = max(0, Int((minX - pad).rounded(.down)))
+        let by0 = max(0, Int((minY - pad).rounded(.down)))
+        let bx1 = min(width, Int((maxX + pad).rounded(.up)))
+        let by1 = min(height, Int((maxY + pad).rounded(.up)))
+        guard bx0 < bx1, by0 < by1 else { return }
+        var mask = GrayImage(width: bx1 - bx0, height: by1 - by0)
+        let segments = points.count == 1 ? [(points[0], points[0])] : zip(points, points.dropFirst()).map { ($0, $1) }
+        mask.pixels.withUnsafeMutableBufferPointer { m in
+            let mw = bx1 - bx0
+            for (a, b) in segments {
+                let sx0 = max(bx0, Int((min(a.x, b.x) - pad).rounded(.down)))
+                let sx1 = min(bx1, Int((max(a.x, b.x) + pad).rounded(.up)))
+                let sy0 = max(by0, Int((min(a.y, b.y) - pad).rounded(.down)))
+                let sy1 = min(by1, Int((max(a.y, b.y) + pad).rounded(.up)))
+                guard sx0 < sx1, sy0 < sy1 else { continue }
+                let dx = b.x - a.x, dy = b.y - a.y
+                let lengthSquared = dx * dx + dy * dy
+                let inverseLength = lengthSquared > 0 ? 1 / lengthSquared : 0
+                for py in sy0..<sy1 {
+                    let cy = Double(py) + 0.5
+                    let row = (py - by0) * mw - bx0
+                    for px in sx0..<sx1 {
+                        let cx = Double(px) + 0.5
+                        var t = ((cx - a.x) * dx + (cy - a.y) * dy) * inverseLength
+                        t = min(max(t, 0), 1)
+                        let ex = cx - (a.x + t * dx), ey = cy - (a.y + t * dy)
+                        let distance = (ex * ex + ey * ey).squareRoot()
+                        let c = min(max(halfWidth + 0.5 - distance, 0), 1) * opacity
+                        if c > 0 {
+                            let value = UInt8(c * 255 + 0.5)
+                            if value > m[row + px] { m[row + px] = value }
+                        }
+                    }
+                }
+            }
+        }
+        fill(mask: mask, at: bx0, by0, color: color)
+    }
+
+    /// A straight anti-aliased line.
+    public mutating func drawLine(from a: Point, to b: Point, width: Double, color: RGBA) {
+        stroke([a, b], width: width, color: color)
+    }
+
+    /// A quadratic Bézier curve from `p0` to `p2` pulled towards `control`.
+    public mutating func drawQuadraticBezier(
+        from p0: Point, control: Point, to p2: Point, width: Double, color: RGBA
+    ) {
+        stroke(Curves.quadratic(p0, control, p2), width: width, color: color)
+    }
+
+    /// A cubic Bézier curve from `p0` to `p3` with controls `c1` and `c2`.
+    public mutating func drawCubicBezier(
+        from p0: Point, _ c1: Point, _ c2: Point, to p3: Point, width: Double, color: RGBA
+    ) {
+        stroke(Curves.cubic(p0, c1, c2, p3), width: width, color: color)
+    }
+
+    /// y = baseline + amplitude * sin(2π (x - x0) / period + phase), for x in x0...x1.
+    public mutating func drawSineCurve(
+        fromX x0: Double, toX x1: Double, baseline: Double, amplitude: Double, period: Double,
+        phase: Double = 0, width: Double, color: RGBA
+    ) {
+        stroke(
+            Curves.sine(fromX: x0, toX: x1, baseline: baseline, amplitude: amplitude, period: period, phase: phase),
+            width: width, color: color)
+    }
+}
+
+/// Flattening of curves into polylines fine enough for anti-aliased strokes.
+public enum Curves {
+    /// About one segment per two pixels of control-polygon length.
+    static func segmentCount(_ length: Double) -> Int {
+        guard length.isFinite else { return 1 }
+        return min(4096, max(2, Int((length / 2).rounded(.up))))
+    }
+
+    static func distance(_ a: Point, _ b: Point) -> Double {
+        ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot()
+    }
+
+    public static func quadratic(_ p0: Point, _ p1: Point, _ p2: Point) -> [Point] {
+        let n = segmentCount(distance(p0, p1) + distance(p1, p2))
+        return (0...n).map { i in
+            let t = Double(i) / Double(n), u = 1 - t
+            return Point(
+                u * u * p0.x + 2 * u * t * p1.x + t * t * p2.x,
+                u * u * p0.y + 2 * u * t * p1.y + t * t * p2.y)
+        }
+    }
+
+    public static func cubic(_ p0: Point, _ p1: Point, _ p2: Point, _ p3: Point) -> [Point] {
+        let n = segmentCount(distance(p0, p1) + distance(p1, p2) + distance(p2, p3))
+        return (0...n).map { i in
+            let t = Double(i) / Double(n), u = 1 - t
+            let a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, d = t * t * t
+            return Point(
+                a * p0.x + b * p1.x + c * p2.x + d * p3.x,
+                a * p0.y + b * p1.y + c * p2.y + d * p3.y)
+        }
+    }
+
+    public static func sine(
+        fromX x0: Double, toX x1: Double, baseline: Double, amplitude: Double, period: Double, phase: Double
+    ) -> [Point] {
+        guard period != 0, period.isFinite else { return [] }
+        let n = segmentCount(abs(x1 - x0) + abs(amplitude) * 4 * abs(x1 - x0) / abs(period))
+        return (0...n).map { i in
+            let x = x0 + (x1 - x0) * Double(i) / Double(n)
+            return Point(x, baseline + amplitude * sin(2 * Double.pi * (x - x0) / period + phase))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/// An RGBA8 raster: rows of `width` pixels, four bytes each (r, g, b, a, straight
+/// alpha), top row first, no padding. The type every part of upare shares.
+public struct Image: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    /// `width * height * 4` bytes.
+    public var pixels: [UInt8]
+
+    public static let bytesPerPixel = 4
+
+    /// A new image filled with one colour. Sizes come from callers that have
+    /// already applied their limits; a negative size is a programming error.
+    public init(width: Int, height: Int, fill color: RGBA = .transparent) {
+        precondition(width >= 0 && height >= 0, "image size must not be negative")
+        self.width = width
+        self.height = height
+        if color == .transparent {
+            pixels = [UInt8](repeating: 0, count: width * height * 4)
+        } else {
+            pixels = [UInt8](unsafeUninitializedCapacity: width * height * 4) { buffer, count in
+                var i = 0
+                while i < buffer.count {
+                    buffer[i] = color.r
+                    buffer[i + 1] = color.g
+                    buffer[i + 2] = color.b
+                    buffer[i + 3] = color.a
+                    i += 4
+                }
+                count = buffer.count
+            }
+        }
+    }
+
+    /// Wraps existing RGBA8 bytes; the count must be `width * height * 4`.
+    public init(width: Int, height: Int, pixels: [UInt8]) throws(RasterError) {
+        guard width >= 0, height >= 0, pixels.count == width * height * 4 else {
+            throw .invalidArgument(
+                "\(pixels.count) bytes do not make a \(width)x\(height) RGBA8 image")
+        }
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    public var rowBytes: Int { width * 4 }
+
+    @inlinable
+    public subscript(x: Int, y: Int) -> RGBA {
+        get {
+            let i = (y * width + x) * 4
+            return RGBA(pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3])
+        }
+        set {
+            let i = (y * width + x) * 4
+            pixels[i] = newValue.r
+            pixels[i + 1] = newValue.g
+            pixels[i + 2] = newValue.b
+            pixels[i + 3] = newValue.a
+        }
+    }
+
+    /// True when every pixel has alpha 255.
+    public var isOpaque: Bool {
+        var i = 3
+        while i < pixels.count {
+            if pixels[i] != 255 { return false }
+            i += 4
+        }
+        return true
+    }
+
+    /// True when every pixel has r == g == b.
+    public var isGray: Bool {
+        var i = 0
+        while i < pixels.count {
+            if pixels[i] != pixels[i + 1] || pixels[i] != pixels[i + 2] { return false }
+            i += 4
+        }
+        return true
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct UpareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upare",
+        abstract: "Captcha and image-processing engine.",
+        version: "0.1.0",
+        subcommands: [ConvertCommand.self])
+}
