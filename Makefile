@@ -1,0 +1,31 @@
+# The two commands of the README: `make run` and `make test`.
+SWIFT ?= swift
+ARGS ?= --help
+
+.PHONY: run test build release bench fixtures clean
+
+run: release
+	.build/release/upare $(ARGS)
+
+test:
+	scripts/setup
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+build:
+	scripts/setup
+	$(SWIFT) build
+
+release:
+	scripts/setup
+	$(SWIFT) build -c release --product upare
+
+bench:
+	scripts/setup
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+fixtures:
+	python3 scripts/make-fixtures.py
+
+clean:
+	rm -rf .build Benchmarks/.build
