@@ -37,6 +37,17 @@ static void ignore_warning(png_structp png, png_const_charp message) {
     (void)message;
 }
 
+// libpng reports an IHDR over the user limits as a warning followed by a generic
+// "Invalid IHDR data" error; keep the specific reason and classify it.
+static void decoder_warning(png_structp png, png_const_charp message) {
+    upare_png_decoder *decoder = png_get_error_ptr(png);
+    if (decoder->failure == UPARE_FAILURE_NONE && message &&
+        (strstr(message, "exceeds user limit") || strstr(message, "too large"))) {
+        decoder->failure = UPARE_FAILURE_LIMITS;
+        copy_text(decoder->error, message);
+    }
+}
+
 static void read_from_memory(png_structp png, png_bytep out, size_t length) {
     upare_png_decoder *decoder = png_get_io_ptr(png);
     if (length > decoder->size - decoder->offset) {
@@ -59,7 +70,7 @@ upare_png_decoder *upare_png_decoder_create(const uint8_t *data, size_t size) {
     decoder->data = data;
     decoder->size = size;
     decoder->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, decoder, decoder_error,
-                                          ignore_warning);
+                                          decoder_warning);
     if (decoder->png) decoder->info = png_create_info_struct(decoder->png);
     if (!decoder->png || !decoder->info) {
         upare_png_decoder_destroy(decoder);
