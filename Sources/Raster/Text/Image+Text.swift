@@ -4,7 +4,7 @@ extension Image {
     /// `transform` (rotation, scale, shear...) is applied about the pen position;
     /// transformed glyphs are resampled bilinearly from the cached bitmap.
     public mutating func draw(
-        _ glyph: Glyph, at origin: Point, transform: AffineTransform = .identity, color: RGBA
+        _ glyph: Glyph, at origin: Point, transform: AffineMap = .identity, color: RGBA
     ) {
         let bitmap = glyph.bitmap
         guard bitmap.width > 0, bitmap.height > 0 else { return }

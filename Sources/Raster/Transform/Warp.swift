@@ -53,7 +53,7 @@ extension Image {
     }
 
     /// The image under `transform` (in pixel coordinates), same canvas size.
-    public func affineWarped(_ transform: AffineTransform, outside: RGBA = .transparent) throws(RasterError) -> Image {
+    public func affineWarped(_ transform: AffineMap, outside: RGBA = .transparent) throws(RasterError) -> Image {
         guard let inverse = transform.inverted else {
             throw .invalidArgument("the transform is not invertible")
         }
