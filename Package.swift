@@ -12,6 +12,9 @@ let package = Package(
     products: [
         .library(name: "Raster", targets: ["Raster"]),
         .executable(name: "upare", targets: ["upare"]),
+        // Exposed so that Benchmarks/ can time the C codec calls without the Swift
+        // wrapper (the "C library directly" baseline); not an API.
+        .library(name: "CCodecGuard", targets: ["CCodecGuard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

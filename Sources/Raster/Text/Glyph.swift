@@ -9,6 +9,22 @@ public struct Glyph: Sendable, Equatable {
     public let top: Int
     /// How far the pen moves after this glyph, in pixels.
     public let advance: Double
+    /// The bitmap with a one-pixel empty border, so that the transformed-drawing
+    /// loop can read all four bilinear neighbours without bounds checks.
+    let padded: [UInt8]
+
+    public init(bitmap: GrayImage, left: Int, top: Int, advance: Double) {
+        self.bitmap = bitmap
+        self.left = left
+        self.top = top
+        self.advance = advance
+        let w = bitmap.width + 2
+        var padded = [UInt8](repeating: 0, count: w * (bitmap.height + 2))
+        for y in 0..<bitmap.height {
+            for x in 0..<bitmap.width { padded[(y + 1) * w + x + 1] = bitmap.pixels[y * bitmap.width + x] }
+        }
+        self.padded = padded
+    }
 }
 
 /// Vertical metrics of a face at a size, and the advance width of a string.

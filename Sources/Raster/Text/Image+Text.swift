@@ -30,16 +30,32 @@ extension Image {
         let y0 = max(0, Int(max(-1e9, minY + origin.y).rounded(.down)) - 1)
         let y1 = min(height, Int(min(1e9, maxY + origin.y).rounded(.up)) + 1)
         guard x0 < x1, y0 < y1 else { return }
+        // Walk each output row in 16.16 fixed point: one add per pixel per axis.
+        // (fx, fy) is the sample position in bitmap pixels, pixel-centre based.
+        let one = 65536.0
+        let stepX = Int((inverse.a * one).rounded()), stepY = Int((inverse.b * one).rounded())
+        let bw = bitmap.width, bh = bitmap.height, pw = bw + 2
         let w = width
         pixels.withUnsafeMutableBufferPointer { p in
-            bitmap.pixels.withUnsafeBufferPointer { m in
+            glyph.padded.withUnsafeBufferPointer { m in
                 for py in y0..<y1 {
-                    for px in x0..<x1 {
-                        let local = inverse.apply(Point(Double(px) + 0.5 - origin.x, Double(py) + 0.5 - origin.y))
-                        let coverage = GrayImage.sampleBilinear(
-                            m, width: bitmap.width, height: bitmap.height,
-                            x: local.x - left, y: local.y - top)
-                        if coverage > 0 { Image.blend(p, (py * w + px) * 4, color, coverage) }
+                    let start = inverse.apply(Point(Double(x0) + 0.5 - origin.x, Double(py) + 0.5 - origin.y))
+                    var fx = Int(((start.x - left - 0.5) * one).rounded())
+                    var fy = Int(((start.y - top - 0.5) * one).rounded())
+                    var o = (py * w + x0) * 4
+                    for _ in x0..<x1 {
+                        let sx = fx >> 16, sy = fy >> 16  // floor, also for negatives
+                        if sx >= -1, sy >= -1, sx < bw, sy < bh {
+                            let wx = (fx >> 8) & 0xFF, wy = (fy >> 8) & 0xFF
+                            let i = (sy + 1) * pw + sx + 1
+                            let upper = Int(m[i]) * (256 - wx) + Int(m[i + 1]) * wx
+                            let lower = Int(m[i + pw]) * (256 - wx) + Int(m[i + pw + 1]) * wx
+                            let coverage = (upper * (256 - wy) + lower * wy + 32768) >> 16
+                            if coverage > 0 { Image.blend(p, o, color, coverage) }
+                        }
+                        fx += stepX
+                        fy += stepY
+                        o += 4
                     }
                 }
             }
