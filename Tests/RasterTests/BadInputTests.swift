@@ -167,6 +167,24 @@ struct BadInputTests {
         }
     }
 
+    @Test("inputs the fuzzer found (scripts/fuzz) decode or fail cleanly")
+    func fuzzFindings() throws {
+        let folder = TestData.fixtures.appendingPathComponent("fuzz")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!names.isEmpty)
+        for name in names {
+            _ = Self.decodeOrRasterError(try TestData.bytes(folder.appendingPathComponent(name)))
+        }
+    }
+
+    @Test("a BMP channel mask of zero reads as zero")
+    func zeroMask() throws {
+        var bytes = try TestData.fixture("magick-565.bmp")
+        bytes.replaceSubrange(54..<58, with: [0, 0, 0, 0])  // red mask
+        let image = try BMP.decode(bytes)
+        #expect(image.pixels.enumerated().allSatisfy { $0.offset % 4 != 0 || $0.element == 0 })
+    }
+
     @Test("file errors name the path")
     func fileErrors() {
         #expect(throws: RasterError.io("cannot open /nonexistent/x.png")) {

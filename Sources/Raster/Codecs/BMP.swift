@@ -155,6 +155,7 @@ public enum BMP {
         func value(_ pixel: UInt32) -> UInt8 {
             let v = (pixel & mask) >> shift
             if maximum == 255 { return UInt8(v) }
+            if maximum == 0 { return 0 }  // a channel without bits (a mask of 0) reads as 0
             return UInt8((UInt64(v) * 255 + UInt64(maximum) / 2) / UInt64(maximum))
         }
 

@@ -1,0 +1,14 @@
+// swift-tools-version: 6.1
+// libFuzzer harness for the decoders, kept out of the main package. Run: scripts/fuzz.
+import PackageDescription
+
+let package = Package(
+    name: "upare-fuzz",
+    dependencies: [.package(name: "upare", path: "..")],
+    targets: [
+        .executableTarget(
+            name: "DecoderFuzzer",
+            dependencies: [.product(name: "Raster", package: "upare")],
+            path: "DecoderFuzzer"),
+    ]
+)
