@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Raster", targets: ["Raster"]),
+        .library(name: "Captcha", targets: ["Captcha"]),
         .executable(name: "upare", targets: ["upare"]),
         // Exposed so that Benchmarks/ can time the C codec calls without the Swift
         // wrapper (the "C library directly" baseline); not an API.
@@ -18,6 +19,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // System C libraries, found through pkg-config.
@@ -39,12 +41,21 @@ let package = Package(
             name: "Raster",
             dependencies: ["CCodecGuard", "CPNG", "CJPEG", "CFreeType"],
             swiftSettings: strictSwift),
+        .target(
+            name: "Captcha",
+            dependencies: ["Raster", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSwift),
         .executableTarget(
             name: "upare",
             dependencies: [
                 "Raster",
+                "Captcha",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "CaptchaTests",
+            dependencies: ["Captcha", "Raster"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "RasterTests",

@@ -4,57 +4,65 @@ import Foundation
 /// segment's coverage (distance to a capsule, with a one-pixel ramp) is merged
 /// into a mask by maximum, and the mask is painted once: joins and overlapping
 /// segments therefore never darken.
-extension Image {
-    /// Strokes the polyline through `points` with round caps and joins.
-    public mutating func stroke(_ points: [Point], width lineWidth: Double, color: RGBA) {
+extension GrayImage {
+    /// Merges the coverage of a stroke along the polyline through `points` (round
+    /// caps and joins) into this mask, keeping the larger value at each pixel.
+    /// `intensity` is the coverage of the stroke's solid core.
+    public mutating func stroke(_ points: [Point], width lineWidth: Double, intensity: UInt8 = 255) {
         guard !points.isEmpty, lineWidth > 0, lineWidth.isFinite else { return }
+        guard points.allSatisfy({ $0.x.isFinite && $0.y.isFinite && abs($0.x) < 1e7 && abs($0.y) < 1e7 }) else { return }
         let halfWidth = max(lineWidth / 2, 0.5)
         // Lines thinner than a pixel keep a one-pixel footprint but fade in proportion.
-        let opacity = min(lineWidth, 1)
-        var minX = Double.infinity, minY = Double.infinity
-        var maxX = -Double.infinity, maxY = -Double.infinity
-        for p in points {
-            guard p.x.isFinite, p.y.isFinite else { return }
-            minX = min(minX, p.x); maxX = max(maxX, p.x)
-            minY = min(minY, p.y); maxY = max(maxY, p.y)
-        }
+        let scale = min(lineWidth, 1) * Double(intensity)
         let pad = halfWidth + 1
-        let bx0 = max(0, Int((minX - pad).rounded(.down)))
-        let by0 = max(0, Int((minY - pad).rounded(.down)))
-        let bx1 = min(width, Int((maxX + pad).rounded(.up)))
-        let by1 = min(height, Int((maxY + pad).rounded(.up)))
-        guard bx0 < bx1, by0 < by1 else { return }
-        var mask = GrayImage(width: bx1 - bx0, height: by1 - by0)
-        let segments = points.count == 1 ? [(points[0], points[0])] : zip(points, points.dropFirst()).map { ($0, $1) }
-        mask.pixels.withUnsafeMutableBufferPointer { m in
-            let mw = bx1 - bx0
+        let segments = points.count == 1 ? [(points[0], points[0])] : Array(zip(points, points.dropFirst()))
+        let w = width, h = height
+        pixels.withUnsafeMutableBufferPointer { m in
             for (a, b) in segments {
-                let sx0 = max(bx0, Int((min(a.x, b.x) - pad).rounded(.down)))
-                let sx1 = min(bx1, Int((max(a.x, b.x) + pad).rounded(.up)))
-                let sy0 = max(by0, Int((min(a.y, b.y) - pad).rounded(.down)))
-                let sy1 = min(by1, Int((max(a.y, b.y) + pad).rounded(.up)))
-                guard sx0 < sx1, sy0 < sy1 else { continue }
+                let x0 = max(0, Int((min(a.x, b.x) - pad).rounded(.down)))
+                let x1 = min(w, Int((max(a.x, b.x) + pad).rounded(.up)))
+                let y0 = max(0, Int((min(a.y, b.y) - pad).rounded(.down)))
+                let y1 = min(h, Int((max(a.y, b.y) + pad).rounded(.up)))
+                guard x0 < x1, y0 < y1 else { continue }
                 let dx = b.x - a.x, dy = b.y - a.y
                 let lengthSquared = dx * dx + dy * dy
                 let inverseLength = lengthSquared > 0 ? 1 / lengthSquared : 0
-                for py in sy0..<sy1 {
+                for py in y0..<y1 {
                     let cy = Double(py) + 0.5
-                    let row = (py - by0) * mw - bx0
-                    for px in sx0..<sx1 {
+                    let row = py * w
+                    for px in x0..<x1 {
                         let cx = Double(px) + 0.5
-                        var t = ((cx - a.x) * dx + (cy - a.y) * dy) * inverseLength
-                        t = min(max(t, 0), 1)
+                        let t = min(max(((cx - a.x) * dx + (cy - a.y) * dy) * inverseLength, 0), 1)
                         let ex = cx - (a.x + t * dx), ey = cy - (a.y + t * dy)
-                        let distance = (ex * ex + ey * ey).squareRoot()
-                        let c = min(max(halfWidth + 0.5 - distance, 0), 1) * opacity
+                        let c = min(max(halfWidth + 0.5 - (ex * ex + ey * ey).squareRoot(), 0), 1)
                         if c > 0 {
-                            let value = UInt8(c * 255 + 0.5)
+                            let value = UInt8(c * scale + 0.5)
                             if value > m[row + px] { m[row + px] = value }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+extension Image {
+    /// Strokes the polyline through `points` with round caps and joins.
+    public mutating func stroke(_ points: [Point], width lineWidth: Double, color: RGBA) {
+        guard !points.isEmpty, lineWidth > 0, lineWidth.isFinite else { return }
+        guard let minX = points.map(\.x).min(), let maxX = points.map(\.x).max(),
+              let minY = points.map(\.y).min(), let maxY = points.map(\.y).max(),
+              minX.isFinite, maxX.isFinite, minY.isFinite, maxY.isFinite
+        else { return }
+        // The stroke's coverage goes into a mask over its bounding box, painted once.
+        let pad = max(lineWidth / 2, 0.5) + 1
+        let bx0 = max(0, Int(max(-1e7, minX - pad).rounded(.down)))
+        let by0 = max(0, Int(max(-1e7, minY - pad).rounded(.down)))
+        let bx1 = min(width, Int(min(1e7, maxX + pad).rounded(.up)))
+        let by1 = min(height, Int(min(1e7, maxY + pad).rounded(.up)))
+        guard bx0 < bx1, by0 < by1 else { return }
+        var mask = GrayImage(width: bx1 - bx0, height: by1 - by0)
+        mask.stroke(points.map { Point($0.x - Double(bx0), $0.y - Double(by0)) }, width: lineWidth)
         fill(mask: mask, at: bx0, by0, color: color)
     }
 

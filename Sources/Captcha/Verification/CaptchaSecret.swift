@@ -1,0 +1,53 @@
+import Crypto
+import Foundation
+
+/// The server secret answers are keyed with. Answers are only ever stored and
+/// compared as HMAC-SHA256 digests under it, never in plain text.
+public struct CaptchaSecret: Sendable {
+    let key: SymmetricKey
+
+    /// 32 fresh bytes from the system CSPRNG (challenges do not survive a restart
+    /// unless the same secret is configured).
+    public init() {
+        key = SymmetricKey(size: .bits256)
+    }
+
+    /// A configured secret of at least 16 bytes.
+    public init(bytes: [UInt8]) throws(CaptchaError) {
+        guard bytes.count >= 16 else { throw .invalidOption("the captcha secret must be at least 16 bytes") }
+        key = SymmetricKey(data: bytes)
+    }
+
+    /// The digest stored for `answer` to the challenge in `slot`. The slot is part
+    /// of the message, so a digest cannot be replayed for another client or scenario.
+    func digest(answer: String, slot: String, caseSensitive: Bool) -> [UInt8] {
+        var message = Data("upare-captcha-answer-v1\u{0}".utf8)
+        message.append(Data(slot.utf8))
+        message.append(0)
+        message.append(Data(AnswerNormalizer.normalize(answer, caseSensitive: caseSensitive).utf8))
+        return Array(HMAC<SHA256>.authenticationCode(for: message, using: key))
+    }
+
+    /// A MAC over arbitrary bytes (stateless tokens).
+    func mac(_ bytes: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: bytes, using: key))
+    }
+}
+
+/// Equality of two byte strings in time that depends only on their length.
+func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for i in 0..<a.count { difference |= a[i] ^ b[i] }
+    return difference == 0
+}
+
+/// How a typed answer is compared: compatibility-normalised (full-width digits
+/// and letters from a Chinese IME become ASCII), without spaces, and
+/// case-folded unless the captcha is case-sensitive.
+enum AnswerNormalizer {
+    static func normalize(_ answer: String, caseSensitive: Bool) -> String {
+        let folded = answer.precomposedStringWithCompatibilityMapping.filter { !$0.isWhitespace }
+        return caseSensitive ? folded : folded.lowercased()
+    }
+}

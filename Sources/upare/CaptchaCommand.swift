@@ -1,0 +1,51 @@
+import ArgumentParser
+import Captcha
+import Foundation
+import Raster
+
+/// `upare captcha`: writes labelled captcha files, `<answer>_<n>.<ext>`.
+struct CaptchaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "captcha",
+        abstract: "Write labelled captcha images (<answer>_<n>.<ext>) to a folder.")
+
+    @Option(help: "How many captchas.")
+    var count = 10
+    @Option(help: "The folder to write to (created if missing).")
+    var out: String
+    @Option(help: "png, jpg or bmp.")
+    var type = OutputFormat(.png)
+    @Option(help: "Make the run reproducible: captcha n uses seed + n.")
+    var seed: UInt64?
+    @Flag(help: "Draw the text plainly, without any distortion (the OCR baseline).")
+    var plain = false
+    @OptionGroup var captcha: CaptchaOptionGroup
+
+    func validate() throws {
+        guard (1...10_000_000).contains(count) else { throw ValidationError("--count must be 1...10000000") }
+    }
+
+    func run() throws {
+        do {
+            let renderer = try CaptchaRenderer(options: captcha.captchaOptions(), fonts: FontLibrary.standard())
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let progress = ProgressBar(total: count, label: "captchas")
+            for n in 0..<count {
+                var random = seed.map { CaptchaRandom(seed: $0 &+ UInt64(n)) } ?? CaptchaRandom()
+                let challenge = ChallengeGenerator.make(renderer.options, using: &random)
+                let picture = plain ? renderer.renderPlain(challenge) : renderer.render(challenge, using: &random)
+                let image = try picture.encoded(as: type.format)
+                // Math answers are numbers; the label is the answer a person types.
+                let path = (out as NSString).appendingPathComponent("\(challenge.answer)_\(n).\(type.format.fileExtension)")
+                try RasterFile.write(image.bytes, to: path)
+                progress.advance()
+            }
+            progress.finish()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
