@@ -32,6 +32,9 @@ let package = Package(
         .systemLibrary(
             name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
             providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(
+            name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]),
         // libpng and libjpeg report errors by longjmp (or exit); this small C target
         // owns every setjmp so that no input can unwind through Swift frames.
         .target(
@@ -39,7 +42,7 @@ let package = Package(
             dependencies: ["CPNG", "CJPEG"]),
         .target(
             name: "Raster",
-            dependencies: ["CCodecGuard", "CPNG", "CJPEG", "CFreeType"],
+            dependencies: ["CCodecGuard", "CPNG", "CJPEG", "CFreeType", "CDeflate"],
             swiftSettings: strictSwift),
         .target(
             name: "Captcha",

@@ -96,20 +96,21 @@ extension Image {
     }
 }
 
-/// Flattening of curves into polylines fine enough for anti-aliased strokes.
+/// Flattening of curves into polylines whose deviation from the true curve
+/// stays under `tolerance` pixels: few segments on gentle curves, many on tight ones.
 public enum Curves {
-    /// About one segment per two pixels of control-polygon length.
-    static func segmentCount(_ length: Double) -> Int {
-        guard length.isFinite else { return 1 }
-        return min(4096, max(2, Int((length / 2).rounded(.up))))
-    }
+    /// Deviation allowed between a curve and its polyline, in pixels.
+    public static let tolerance = 0.1
 
-    static func distance(_ a: Point, _ b: Point) -> Double {
-        ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot()
+    static func clampCount(_ n: Double) -> Int {
+        guard n.isFinite else { return 1 }
+        return min(4096, max(1, Int(n.rounded(.up))))
     }
 
     public static func quadratic(_ p0: Point, _ p1: Point, _ p2: Point) -> [Point] {
-        let n = segmentCount(distance(p0, p1) + distance(p1, p2))
+        // The second difference bounds the curvature: n = sqrt(|p0 - 2p1 + p2| / (4 tol)).
+        let ddx = p0.x - 2 * p1.x + p2.x, ddy = p0.y - 2 * p1.y + p2.y
+        let n = clampCount(((ddx * ddx + ddy * ddy).squareRoot() / (4 * tolerance)).squareRoot())
         return (0...n).map { i in
             let t = Double(i) / Double(n), u = 1 - t
             return Point(
@@ -119,7 +120,11 @@ public enum Curves {
     }
 
     public static func cubic(_ p0: Point, _ p1: Point, _ p2: Point, _ p3: Point) -> [Point] {
-        let n = segmentCount(distance(p0, p1) + distance(p1, p2) + distance(p2, p3))
+        // Wang's bound for cubics: n = sqrt(3 max|second difference| / (4 tol)).
+        let d1x = p0.x - 2 * p1.x + p2.x, d1y = p0.y - 2 * p1.y + p2.y
+        let d2x = p1.x - 2 * p2.x + p3.x, d2y = p1.y - 2 * p2.y + p3.y
+        let dd = max((d1x * d1x + d1y * d1y).squareRoot(), (d2x * d2x + d2y * d2y).squareRoot())
+        let n = clampCount((3 * dd / (4 * tolerance)).squareRoot())
         return (0...n).map { i in
             let t = Double(i) / Double(n), u = 1 - t
             let a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, d = t * t * t
@@ -132,8 +137,11 @@ public enum Curves {
     public static func sine(
         fromX x0: Double, toX x1: Double, baseline: Double, amplitude: Double, period: Double, phase: Double
     ) -> [Point] {
-        guard period != 0, period.isFinite else { return [] }
-        let n = segmentCount(abs(x1 - x0) + abs(amplitude) * 4 * abs(x1 - x0) / abs(period))
+        guard period != 0, period.isFinite, amplitude.isFinite, x0.isFinite, x1.isFinite else { return [] }
+        // A chord of length L over curvature k deviates by about k L² / 8.
+        let k = abs(amplitude) * pow(2 * Double.pi / period, 2)
+        let step = k > 0 ? (8 * tolerance / k).squareRoot() : abs(x1 - x0)
+        let n = clampCount(abs(x1 - x0) / max(step, 0.5))
         return (0...n).map { i in
             let x = x0 + (x1 - x0) * Double(i) / Double(n)
             return Point(x, baseline + amplitude * sin(2 * Double.pi * (x - x0) / period + phase))

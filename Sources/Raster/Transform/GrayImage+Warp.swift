@@ -15,20 +15,25 @@ extension GrayImage {
         // 8-bit fractions: enough for coverage, and all integer arithmetic.
         let rows = rowShift.map { Int(($0 * 256).rounded()) }
         let columns = columnShift.map { Int(($0 * 256).rounded()) }
-        pixels.withUnsafeBufferPointer { s in
+        // The source with an empty border as wide as the largest shift, so that
+        // every sample reads inside the buffer without a bounds test.
+        let reach = Int(max(rowShift.map(abs).max() ?? 0, columnShift.map(abs).max() ?? 0).rounded(.up)) + 2
+        let pw = w + 2 * reach
+        var padded = [UInt8](repeating: 0, count: pw * (h + 2 * reach))
+        for y in 0..<h {
+            for x in 0..<w { padded[(y + reach) * pw + x + reach] = pixels[y * w + x] }
+        }
+        padded.withUnsafeBufferPointer { s in
             out.pixels.withUnsafeMutableBufferPointer { o in
-                @inline(__always) func at(_ x: Int, _ y: Int) -> Int {
-                    x >= 0 && y >= 0 && x < w && y < h ? Int(s[y * w + x]) : 0
-                }
                 for y in 0..<h {
                     let fxRow = rows[y]
                     for x in 0..<w {
-                        let fx = (x << 8) + fxRow, fy = (y << 8) + columns[x]
-                        let sx = fx >> 8, sy = fy >> 8
+                        let fx = ((x + reach) << 8) + fxRow, fy = ((y + reach) << 8) + columns[x]
+                        let i = (fy >> 8) * pw + (fx >> 8)
                         let wx = fx & 0xFF, wy = fy & 0xFF
-                        let upper = at(sx, sy) * (256 - wx) + at(sx + 1, sy) * wx
-                        let lower = at(sx, sy + 1) * (256 - wx) + at(sx + 1, sy + 1) * wx
-                        o[y * w + x] = UInt8((upper * (256 - wy) + lower * wy + 32768) >> 16)
+                        let upper = Int(s[i]) * (256 - wx) + Int(s[i + 1]) * wx
+                        let lower = Int(s[i + pw]) * (256 - wx) + Int(s[i + pw + 1]) * wx
+                        o[y * w + x] = UInt8(truncatingIfNeeded: (upper * (256 - wy) + lower * wy + 32768) >> 16)
                     }
                 }
             }
