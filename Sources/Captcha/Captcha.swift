@@ -29,7 +29,7 @@ public struct Captcha: Sendable {
     /// `seed` makes the picture and its answer reproducible (tests only).
     public func generate(for key: CaptchaKey, format: ImageFormat = .png, seed: UInt64? = nil) async throws(CaptchaError) -> CaptchaImage {
         var random = seed.map(CaptchaRandom.init(seed:)) ?? CaptchaRandom()
-        let challenge = ChallengeGenerator.make(options, using: &random)
+        let challenge = renderer.challenges.make(using: &random)
         let image = try renderer.render(challenge, using: &random).encoded(as: format)
         let record = CaptchaRecord(
             digest: secret.digest(answer: challenge.answer, slot: key.slot, caseSensitive: options.caseSensitive),

@@ -46,7 +46,7 @@ struct CaptchaBench: ParsableCommand {
         while DispatchTime.now().uptimeNanoseconds < deadline {
             for _ in 0..<32 {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let challenge = ChallengeGenerator.make(renderer.options, using: &random)
+                let challenge = renderer.challenges.make(using: &random)
                 let picture = renderer.render(challenge, using: &random)
                 let rendered = DispatchTime.now().uptimeNanoseconds
                 let bytes = (try? picture.encoded(as: format).bytes.count) ?? 0

@@ -32,7 +32,7 @@ struct CaptchaCommand: ParsableCommand {
             let progress = ProgressBar(total: count, label: "captchas")
             for n in 0..<count {
                 var random = seed.map { CaptchaRandom(seed: $0 &+ UInt64(n)) } ?? CaptchaRandom()
-                let challenge = ChallengeGenerator.make(renderer.options, using: &random)
+                let challenge = renderer.challenges.make(using: &random)
                 let picture = plain ? renderer.renderPlain(challenge) : renderer.render(challenge, using: &random)
                 let image = try picture.encoded(as: type.format)
                 // Math answers are numbers; the label is the answer a person types.

@@ -1,22 +1,25 @@
 /// Makes challenges: codes from a character set, small arithmetic questions,
-/// and codes of common hanzi.
-public enum ChallengeGenerator {
-    /// A challenge of the kind `options` ask for. The characters come from
-    /// `random`, which should be a `CaptchaRandom()` (CSPRNG-seeded) in production.
-    public static func make(_ options: CaptchaOptions, using random: inout CaptchaRandom) -> Challenge {
-        if options.math { return math(using: &random) }
-        if options.useZh { return code(from: options.zhSet ?? CommonHanzi.characters, length: options.length, kind: .chinese, using: &random) }
-        return code(from: options.codeSet, length: options.length, kind: .code, using: &random)
+/// and codes of common hanzi. The alphabet is prepared once, so making a
+/// challenge costs a few random draws.
+public struct ChallengeGenerator: Sendable {
+    public let options: CaptchaOptions
+    /// The distinct, non-blank characters codes are drawn from.
+    public let alphabet: [Character]
+
+    public init(options: CaptchaOptions) {
+        self.options = options
+        let source = options.useZh ? (options.zhSet ?? CommonHanzi.characters) : options.codeSet
+        var seen = Set<Character>()
+        alphabet = source.filter { !$0.isWhitespace && seen.insert($0).inserted }
     }
 
-    /// `length` characters drawn uniformly (without modulo bias) from `set`;
-    /// whitespace and repeated characters in the set do not count twice.
-    public static func code(from set: String, length: Int, kind: Challenge.Kind = .code, using random: inout CaptchaRandom) -> Challenge {
-        var seen = Set<Character>()
-        let alphabet = set.filter { !$0.isWhitespace && seen.insert($0).inserted }
-        let characters = (0..<length).compactMap { _ in alphabet.randomElement(using: &random) }
-        let text = String(characters)
-        return Challenge(text: text, answer: text, kind: kind)
+    /// A challenge of the kind the options ask for. The characters come from
+    /// `random`, which should be a `CaptchaRandom()` (CSPRNG-seeded) in production.
+    public func make(using random: inout CaptchaRandom) -> Challenge {
+        if options.math { return Self.math(using: &random) }
+        // randomElement draws without modulo bias.
+        let text = String((0..<options.length).compactMap { _ in alphabet.randomElement(using: &random) })
+        return Challenge(text: text, answer: text, kind: options.useZh ? .chinese : .code)
     }
 
     /// "a+b=?", "a-b=?" (never negative) or "a×b=?" (single digits), answers 0...99.

@@ -17,8 +17,12 @@ import Raster
 ///   without losing anti-aliased glyph edges.
 public struct CaptchaRenderer: Sendable {
     public let options: CaptchaOptions
+    /// Makes challenges for these options.
+    public let challenges: ChallengeGenerator
     let faces: [FontFace]
     let backgrounds: [Image]
+    /// Characters for the faint decoy glyphs.
+    let decoyAlphabet: [Character]
 
     /// How many pictures of a `useImgBg` folder are loaded.
     public static let maximumBackgrounds = 64
@@ -28,6 +32,8 @@ public struct CaptchaRenderer: Sendable {
     public init(options: CaptchaOptions, fonts: FontLibrary) throws(CaptchaError) {
         let options = try options.validated()
         self.options = options
+        challenges = ChallengeGenerator(options: options)
+        decoyAlphabet = options.math ? Array("0123456789") : challenges.alphabet
         var faces: [FontFace]
         if options.useZh {
             faces = try options.fontttf.isEmpty ? [fonts.cjkFace()] : options.fontttf.map { path throws(CaptchaError) in try fonts.face(at: path) }
@@ -62,21 +68,22 @@ public struct CaptchaRenderer: Sendable {
         let size = options.fontSize
         let strokeWidth = max(1.5, Double(size) * 0.1)
 
-        if options.useNoise { drawDecoys(into: &ink, challenge: challenge, using: &random) }
-        let band = drawGlyphs(challenge, into: &ink, using: &random)
-        if options.useCurve { drawCurves(into: &ink, band: band, strokeWidth: strokeWidth, using: &random) }
-        if options.useNoise { drawClutter(into: &ink, using: &random) }
-        ink = warp(ink, using: &random)
+        // Text and curves bend through one warp; clutter comes after, unbent.
+        let warp = makeWarp(using: &random)
+        let band = drawGlyphs(challenge, into: &ink, warp: warp, using: &random)
+        if options.useCurve { drawCurves(into: &ink, band: band, strokeWidth: strokeWidth, warp: warp, using: &random) }
+        if options.useNoise {
+            drawDecoys(into: &ink, challenge: challenge, using: &random)
+            drawClutter(into: &ink, using: &random)
+        }
 
         let background = options.bg
         if !backgrounds.isEmpty, let picture = random.pick(backgrounds) {
             return .rgba(composite(ink, over: picture, using: &random))
         }
         let inkColor = InkColor.pick(against: background, using: &random)
-        let palette = (0..<16).map { background.mixed(with: inkColor, by: $0 * 17) }
-        let indices = ink.pixels.map { UInt8((Int($0) * 15 + 127) / 255) }
-        // Sizes and indices are consistent by construction.
-        let picture = try? IndexedImage(width: width, height: height, palette: palette, indices: indices)
+        // Sixteen levels always make a valid ramp.
+        let picture = try? IndexedImage(coverage: ink, background: background, ink: inkColor, levels: 16)
         return picture.map(CaptchaPicture.indexed) ?? .rgba(Image(width: width, height: height, fill: background))
     }
 
@@ -96,7 +103,9 @@ public struct CaptchaRenderer: Sendable {
 
     /// Draws the challenge's glyphs crowded along the middle; returns the vertical
     /// band they occupy (top, bottom) for the curves.
-    private func drawGlyphs(_ challenge: Challenge, into ink: inout GrayImage, using random: inout CaptchaRandom) -> (Double, Double) {
+    private func drawGlyphs(
+        _ challenge: Challenge, into ink: inout GrayImage, warp: SeparableWarp, using random: inout CaptchaRandom
+    ) -> (Double, Double) {
         let size = options.fontSize
         let width = Double(options.width), height = Double(options.height)
         struct Placed {
@@ -138,7 +147,7 @@ public struct CaptchaRenderer: Sendable {
                 .concatenating(.shear(x: p.shear))
                 .concatenating(.rotation(p.rotation))
                 .concatenating(.translation(cx, cy))
-            ink.draw(p.glyph, at: Point(centreX - cx, centreY - cy), transform: transform)
+            ink.draw(p.glyph, at: Point(centreX - cx, centreY - cy), transform: transform, warp: warp)
             top = min(top, centreY - bh * p.scale * fit / 2)
             bottom = max(bottom, centreY + bh * p.scale * fit / 2)
             if i < steps.count { centreX += steps[i] * fit }
@@ -149,7 +158,10 @@ public struct CaptchaRenderer: Sendable {
     // MARK: Curves and clutter
 
     /// A thick cubic curve and a thinner wave, both through the text band.
-    private func drawCurves(into ink: inout GrayImage, band: (Double, Double), strokeWidth: Double, using random: inout CaptchaRandom) {
+    private func drawCurves(
+        into ink: inout GrayImage, band: (Double, Double), strokeWidth: Double, warp: SeparableWarp,
+        using random: inout CaptchaRandom
+    ) {
         let width = Double(options.width)
         let (top, bottom) = band.1 - band.0 > 2 ? band : (Double(options.height) * 0.3, Double(options.height) * 0.7)
         func inBand(_ margin: Double = 0.15) -> Double {
@@ -160,13 +172,14 @@ public struct CaptchaRenderer: Sendable {
         let end = Point(random.uniform((width * 0.88)...width), inBand())
         let c1 = Point(random.uniform((width * 0.2)...(width * 0.45)), inBand(-0.2))
         let c2 = Point(random.uniform((width * 0.55)...(width * 0.8)), inBand(-0.2))
-        ink.stroke(Curves.cubic(start, c1, c2, end), width: strokeWidth * random.uniform(0.8...1.0))
+        // Control points in x order keep the curve a function of x: the cheap graph stroke applies.
+        ink.strokeGraph(Curves.cubic(start, c1, c2, end).map(warp.forward), width: strokeWidth * random.uniform(0.8...1.0))
         let amplitude = (bottom - top) * random.uniform(0.18...0.3)
         let period = width * random.uniform(0.45...0.9)
         let from = random.uniform(0...(width * 0.3)), to = random.uniform((width * 0.7)...width)
-        ink.stroke(
+        ink.strokeGraph(
             Curves.sine(fromX: from, toX: to, baseline: (top + bottom) / 2, amplitude: amplitude, period: period,
-                        phase: random.uniform(0...(2 * .pi))),
+                        phase: random.uniform(0...(2 * .pi))).map(warp.forward),
             width: strokeWidth * random.uniform(0.45...0.6))
     }
 
@@ -194,8 +207,7 @@ public struct CaptchaRenderer: Sendable {
 
     /// Two or three small, faint glyphs from the same set behind the text.
     private func drawDecoys(into ink: inout GrayImage, challenge: Challenge, using random: inout CaptchaRandom) {
-        let alphabet = Array(options.math ? "0123456789" : (options.useZh ? (options.zhSet ?? CommonHanzi.characters) : options.codeSet))
-            .filter { !$0.isWhitespace }
+        let alphabet = decoyAlphabet
         let size = max(8, options.fontSize * 6 / 10)
         for _ in 0..<Int.random(in: 2...3, using: &random) {
             guard let character = alphabet.randomElement(using: &random), let scalar = character.unicodeScalars.first,
@@ -203,26 +215,28 @@ public struct CaptchaRenderer: Sendable {
             else { continue }
             let origin = Point(random.uniform(0...Double(max(0, options.width - size / 2))),
                                random.uniform(Double(min(size, options.height))...Double(options.height)))
-            ink.draw(glyph, at: origin, transform: .rotation(random.uniform(-0.6...0.6)),
+            // Upright at whole pixels: decoys are clutter, drawn by the fast copy path.
+            ink.draw(glyph, at: Point(origin.x.rounded(), origin.y.rounded()),
                      intensity: UInt8.random(in: 70...105, using: &random))
         }
     }
 
     // MARK: Warp and background
 
-    /// A smooth two-way wave over the whole mask.
-    private func warp(_ ink: GrayImage, using random: inout CaptchaRandom) -> GrayImage {
-        let width = Double(ink.width), height = Double(ink.height)
+    /// A smooth two-way wave for the whole line of text and its curves.
+    private func makeWarp(using random: inout CaptchaRandom) -> SeparableWarp {
+        let width = Double(options.width), height = Double(options.height)
         let rowAmplitude = random.uniform(1.2...2.4), rowPeriod = height * random.uniform(0.9...1.6)
         let rowPhase = random.uniform(0...(2 * .pi))
         let columnAmplitude = random.uniform(2.0...3.4), columnPeriod = width * random.uniform(0.35...0.6)
         let columnPhase = random.uniform(0...(2 * .pi)), ripple = random.uniform(0.4...1.0)
-        let rows = (0..<ink.height).map { y in rowAmplitude * sin(2 * .pi * Double(y) / rowPeriod + rowPhase) }
-        let columns = (0..<ink.width).map { x in
-            columnAmplitude * sin(2 * .pi * Double(x) / columnPeriod + columnPhase)
-                + ripple * sin(2 * .pi * Double(x) / (columnPeriod / 2.7) + rowPhase)
-        }
-        return (try? ink.displaced(rowShift: rows, columnShift: columns)) ?? ink
+        let rows = Self.sineWave(count: options.height, amplitude: rowAmplitude, period: rowPeriod, phase: rowPhase)
+        let wave = Self.sineWave(count: options.width, amplitude: columnAmplitude, period: columnPeriod, phase: columnPhase)
+        let ripples = Self.sineWave(count: options.width, amplitude: ripple, period: columnPeriod / 2.7, phase: rowPhase)
+        let columns = zip(wave, ripples).map { $0 + $1 }
+        // Amplitudes of a few pixels are always valid.
+        return (try? SeparableWarp(rowShift: rows, columnShift: columns))
+            ?? .identity(width: options.width, height: options.height)
     }
 
     /// The ink over a veiled background picture: the picture is pulled towards
@@ -242,6 +256,20 @@ public struct CaptchaRenderer: Sendable {
         let inkColor = InkColor.pick(against: reference, using: &random)
         veiled.fill(mask: ink, at: 0, 0, color: inkColor)
         return veiled
+    }
+
+    /// amplitude x sin(2π k / period + phase) for k in 0..<count, by the angle
+    /// addition recurrence: two sines per table instead of one per entry.
+    static func sineWave(count: Int, amplitude: Double, period: Double, phase: Double) -> [Double] {
+        let step = 2 * Double.pi / period
+        let cosStep = cos(step), sinStep = sin(step)
+        var sine = sin(phase), cosine = cos(phase)
+        return (0..<count).map { _ in
+            defer {
+                (sine, cosine) = (sine * cosStep + cosine * sinStep, cosine * cosStep - sine * sinStep)
+            }
+            return amplitude * sine
+        }
     }
 
     static func loadBackgrounds(_ folder: String, width: Int, height: Int) throws(CaptchaError) -> [Image] {

@@ -32,7 +32,7 @@ public struct StatelessCaptcha: Sendable {
     /// A picture and the token to send back with its answer.
     public func generate(scenario: String = "", format: ImageFormat = .png, seed: UInt64? = nil) throws(CaptchaError) -> (image: CaptchaImage, token: String) {
         var random = seed.map(CaptchaRandom.init(seed:)) ?? CaptchaRandom()
-        let challenge = ChallengeGenerator.make(renderer.options, using: &random)
+        let challenge = renderer.challenges.make(using: &random)
         let image = try renderer.render(challenge, using: &random).encoded(as: format)
         var system = SystemRandomNumberGenerator()
         let id = (0..<16).map { _ in UInt8.random(in: 0...255, using: &system) }

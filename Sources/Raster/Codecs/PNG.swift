@@ -204,6 +204,16 @@ public enum PNG {
                         for x in 0..<width { out[x] = p[row + x] }
                         return
                     }
+                    if depth == 4 {
+                        // Two pixels a byte, the first in the high nibble.
+                        var x = 0
+                        while x + 1 < width {
+                            out[x >> 1] = (p[row &+ x] & 0x0F) << 4 | (p[row &+ x &+ 1] & 0x0F)
+                            x &+= 2
+                        }
+                        if x < width { out[x >> 1] = (p[row &+ x] & 0x0F) << 4 }
+                        return
+                    }
                     // Most significant bits first; `out` starts zeroed.
                     let mask = UInt8((1 << depth) - 1)
                     for x in 0..<width {

@@ -94,3 +94,25 @@ extension Image {
         return try? IndexedImage(width: width, height: height, palette: palette, indices: indices)
     }
 }
+
+extension IndexedImage {
+    /// A coverage mask drawn as `levels` steps from `background` (coverage 0)
+    /// to `ink` (coverage 255): the cheapest exact picture of one-colour artwork.
+    public init(coverage: GrayImage, background: RGBA, ink: RGBA, levels: Int = 16) throws(RasterError) {
+        guard (2...256).contains(levels) else { throw .invalidArgument("levels must be 2...256") }
+        width = coverage.width
+        height = coverage.height
+        palette = (0..<levels).map { background.mixed(with: ink, by: ($0 * 255 + (levels - 1) / 2) / (levels - 1)) }
+        // Coverage to the nearest level, by table.
+        var table = [UInt8](repeating: 0, count: 256)
+        for value in 0..<256 { table[value] = UInt8((value * (levels - 1) + 127) / 255) }
+        indices = [UInt8](unsafeUninitializedCapacity: coverage.pixels.count) { out, count in
+            table.withUnsafeBufferPointer { t in
+                coverage.pixels.withUnsafeBufferPointer { c in
+                    for i in 0..<c.count { out[i] = t[Int(c[i])] }
+                }
+            }
+            count = coverage.pixels.count
+        }
+    }
+}

@@ -20,12 +20,23 @@ extension GrayImage {
         let reach = Int(max(rowShift.map(abs).max() ?? 0, columnShift.map(abs).max() ?? 0).rounded(.up)) + 2
         let pw = w + 2 * reach
         var padded = [UInt8](repeating: 0, count: pw * (h + 2 * reach))
-        for y in 0..<h {
-            for x in 0..<w { padded[(y + reach) * pw + x + reach] = pixels[y * w + x] }
+        padded.withUnsafeMutableBufferPointer { destination in
+            pixels.withUnsafeBufferPointer { source in
+                for y in 0..<h {
+                    let row = (y + reach) * pw + reach
+                    for x in 0..<w { destination[row &+ x] = source[y &* w &+ x] }
+                }
+            }
+        }
+        // Output rows whose samples can only land on empty source rows stay empty:
+        // on a captcha most rows hold no ink before the clutter is added.
+        var inkRows = [Bool](repeating: false, count: h + 2 * reach)
+        pixels.withUnsafeBufferPointer { p in
+            for y in 0..<h where p[(y * w)..<((y + 1) * w)].contains(where: { $0 != 0 }) { inkRows[y + reach] = true }
         }
         padded.withUnsafeBufferPointer { s in
             out.pixels.withUnsafeMutableBufferPointer { o in
-                for y in 0..<h {
+                for y in 0..<h where inkRows[(y)...(y + 2 * reach)].contains(true) {
                     let fxRow = rows[y]
                     for x in 0..<w {
                         let fx = ((x + reach) << 8) + fxRow, fy = ((y + reach) << 8) + columns[x]
