@@ -54,6 +54,10 @@ public struct CaptchaOptions: Sendable, Equatable {
     /// Glyphs drawn: the code length, or the characters of a math question.
     var glyphCount: Int { math ? 5 : length }
 
+    private func hex(_ c: RGBA) -> String {
+        [c.r, c.g, c.b].map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+
     public static let widthRange = 40...1000
     public static let heightRange = 20...400
     public static let fontSizeRange = 10...120
@@ -82,6 +86,11 @@ public struct CaptchaOptions: Sendable, Equatable {
         }
         if let zhSet, useZh, Set(zhSet.unicodeScalars).count < 2 {
             throw .invalidOption("zhSet needs at least 2 distinct characters")
+        }
+        // Black on it or white on it must reach 7:1, or no ink colour can.
+        let luminance = bg.relativeLuminance
+        guard luminance >= 0.3 || luminance <= 0.1 else {
+            throw .invalidOption("bg #\(hex(bg)) is too mid-toned for a 7:1 contrast with any ink; choose a lighter or darker colour")
         }
         guard fontttf.count <= 64 else { throw .invalidOption("fontttf lists more than 64 faces") }
         return self
