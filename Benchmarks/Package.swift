@@ -20,5 +20,14 @@ let package = Package(
             ],
             path: "RasterBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "CaptchaBenchmarks",
+            dependencies: [
+                .product(name: "Captcha", package: "upare"),
+                .product(name: "Raster", package: "upare"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "CaptchaBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )

@@ -87,3 +87,36 @@ struct ConvertCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.jpg").path))
     }
 }
+
+/// `upare captcha`, run as a real process.
+@Suite("upare captcha")
+struct CaptchaCommandTests {
+    @Test("writes labelled files of the asked type and count")
+    func labelledFiles() throws {
+        let folder = try ConvertCommandTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for type in ["png", "jpg", "bmp"] {
+            let out = folder.appendingPathComponent(type)
+            let result = try ConvertCommandTests.run(["captcha", "--count", "5", "--out", out.path, "--type", type, "--seed", "3"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+            #expect(names.count == 5)
+            for name in names {
+                // <answer>_<n>.<ext>, the answer from the default code set.
+                let parts = name.split(separator: "_")
+                #expect(parts.count == 2 && parts[0].count == 4)
+                #expect(parts[0].allSatisfy { "2346789ACEFHJKMNPRTWXY".contains($0) })
+                #expect(name.hasSuffix("." + type))
+                let image = try Image.decode([UInt8](Data(contentsOf: out.appendingPathComponent(name))))
+                #expect(image.width == 160 && image.height == 60)
+            }
+        }
+    }
+
+    @Test("bad options are one clear line and a non-zero status")
+    func badOptions() throws {
+        let result = try ConvertCommandTests.run(["captcha", "--count", "1", "--out", "/tmp/upare-x", "--width", "1000000"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("imageW must be between"))
+    }
+}
