@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "Raster", targets: ["Raster"]),
         .library(name: "Captcha", targets: ["Captcha"]),
+        .library(name: "Disorder", targets: ["Disorder"]),
         .executable(name: "upare", targets: ["upare"]),
         // Exposed so that Benchmarks/ can time the C codec calls without the Swift
         // wrapper (the "C library directly" baseline); not an API.
@@ -48,13 +49,26 @@ let package = Package(
             name: "Captcha",
             dependencies: ["Raster", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSwift),
+        .target(
+            name: "Disorder",
+            dependencies: [
+                "Raster",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift),
         .executableTarget(
             name: "upare",
             dependencies: [
                 "Raster",
                 "Captcha",
+                "Disorder",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "DisorderTests",
+            dependencies: ["Disorder", "Raster"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "CaptchaTests",

@@ -67,6 +67,10 @@ pal = base_alpha.quantize(200)
 pal.save(os.path.join(out, "pillow-palette8.png")); record("pillow-palette8.png")
 magick([tmp, "-interlace", "PNG"], "magick-interlaced.png"); record("magick-interlaced.png")
 magick([tmp_alpha, "-depth", "16"], "magick-rgba16.png"); record("magick-rgba16.png", tolerance=1)
+# A real 16-bit file (ImageMagick keeps 8 bits when the samples fit in them).
+gray16 = Image.frombytes("I;16", base.size, b"".join(
+    (v * 257).to_bytes(2, "little") for v in base.convert("L").tobytes()))
+gray16.save(os.path.join(out, "pillow-gray16.png")); record("pillow-gray16.png", tolerance=1, expected_image=base.convert("L"))
 
 # JPEG: lossy, so decoded pixels match Pillow's libjpeg within a small tolerance.
 rgb = base.convert("RGB")
@@ -74,6 +78,13 @@ rgb.save(os.path.join(out, "pillow-420.jpg"), quality=90); record("pillow-420.jp
 rgb.save(os.path.join(out, "pillow-444.jpg"), quality=90, subsampling=0); record("pillow-444.jpg", tolerance=3)
 rgb.save(os.path.join(out, "pillow-progressive.jpg"), quality=80, progressive=True); record("pillow-progressive.jpg", tolerance=3)
 base.convert("L").save(os.path.join(out, "pillow-gray.jpg"), quality=90); record("pillow-gray.jpg", tolerance=3)
+# EXIF and ICC segments, which lossless JPEG rearrangement must keep.
+from PIL import ImageCms
+exif = Image.Exif()
+exif[0x010F] = "upare test camera"
+icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+rgb.save(os.path.join(out, "pillow-exif-icc.jpg"), quality=90, exif=exif.tobytes(), icc_profile=icc)
+record("pillow-exif-icc.jpg", tolerance=3)
 magick([tmp, "-colorspace", "CMYK"], "magick-cmyk.jpg"); record("magick-cmyk.jpg", expect="unsupported")
 
 # BMP in every depth and orientation.

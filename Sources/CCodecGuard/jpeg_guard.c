@@ -214,3 +214,158 @@ int upare_jpeg_encode(const upare_jpeg_encode_params *params, const uint8_t *pix
     output->capacity = memory_size;
     return 0;
 }
+
+// MARK: Lossless MCU permutation
+
+static void mcu_geometry(j_decompress_ptr cinfo, upare_jpeg_mcu_grid *grid) {
+    grid->width = cinfo->image_width;
+    grid->height = cinfo->image_height;
+    grid->mcu_width = (uint32_t)cinfo->max_h_samp_factor * DCTSIZE;
+    grid->mcu_height = (uint32_t)cinfo->max_v_samp_factor * DCTSIZE;
+    grid->mcus_across = (cinfo->image_width + grid->mcu_width - 1) / grid->mcu_width;
+    grid->mcus_down = (cinfo->image_height + grid->mcu_height - 1) / grid->mcu_height;
+    grid->progressive = cinfo->progressive_mode;
+    grid->components = cinfo->num_components;
+}
+
+static void copy_error(char *destination, const char *text) {
+    strncpy(destination, text, UPARE_ERROR_TEXT_SIZE - 1);
+    destination[UPARE_ERROR_TEXT_SIZE - 1] = 0;
+}
+
+int upare_jpeg_read_mcu_grid(const uint8_t *data, size_t size, upare_decode_limits limits,
+                             upare_jpeg_mcu_grid *grid, char *error_text) {
+    struct jpeg_decompress_struct cinfo;
+    guarded_error error;
+    install_error_handler(&error);
+    cinfo.err = &error.manager;
+    if (setjmp(error.jump)) {
+        copy_error(error_text, error.text);
+        jpeg_destroy_decompress(&cinfo);
+        return -1;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_mem_src(&cinfo, data, (unsigned long)size);
+    jpeg_read_header(&cinfo, TRUE);
+    if (cinfo.image_width > limits.max_width || cinfo.image_height > limits.max_height ||
+        (uint64_t)cinfo.image_width * cinfo.image_height > limits.max_pixels) {
+        copy_error(error_text, "image dimensions exceed the decoder limit");
+        jpeg_destroy_decompress(&cinfo);
+        return -2;
+    }
+    mcu_geometry(&cinfo, grid);
+    jpeg_destroy_decompress(&cinfo);
+    return 0;
+}
+
+// Whether a saved marker is the one to drop: APPn with the given prefix.
+static int is_dropped(jpeg_saved_marker_ptr marker, int drop_app, const uint8_t *prefix,
+                      size_t prefix_length) {
+    return drop_app >= 0 && marker->marker == JPEG_APP0 + drop_app &&
+           marker->data_length >= prefix_length &&
+           memcmp(marker->data, prefix, prefix_length) == 0;
+}
+
+int upare_jpeg_permute_mcus(const uint8_t *data, size_t size, upare_decode_limits limits,
+                            const uint32_t *source, size_t count,
+                            int drop_app, const uint8_t *drop_prefix, size_t drop_prefix_length,
+                            int insert_app, const uint8_t *insert_payload, size_t insert_length,
+                            upare_buffer *output, char *error_text) {
+    struct jpeg_decompress_struct in;
+    struct jpeg_compress_struct out;
+    struct jpeg_progress_mgr progress;
+    // One error manager serves both objects: whichever fails, both are torn down.
+    guarded_error in_error;
+    unsigned char *memory = NULL;
+    unsigned long memory_size = 0;
+    volatile int created_out = 0;
+    install_error_handler(&in_error);
+    in.err = &in_error.manager;
+    out.err = &in_error.manager;
+    if (setjmp(in_error.jump)) goto failed;
+
+    jpeg_create_decompress(&in);
+    in.mem->max_memory_to_use = UPARE_JPEG_MAX_MEMORY;
+    progress.progress_monitor = limit_scans;
+    in.progress = &progress;
+    jpeg_mem_src(&in, data, (unsigned long)size);
+    jpeg_save_markers(&in, JPEG_COM, 0xFFFF);
+    for (int m = 0; m < 16; m++) jpeg_save_markers(&in, JPEG_APP0 + m, 0xFFFF);
+    jpeg_read_header(&in, TRUE);
+    if (in.image_width > limits.max_width || in.image_height > limits.max_height ||
+        (uint64_t)in.image_width * in.image_height > limits.max_pixels) {
+        set_failure(&in_error, UPARE_FAILURE_LIMITS, "image dimensions exceed the decoder limit");
+        goto failed;
+    }
+    upare_jpeg_mcu_grid grid;
+    mcu_geometry(&in, &grid);
+    if ((size_t)grid.mcus_across * grid.mcus_down != count) {
+        set_failure(&in_error, UPARE_FAILURE_UNSUPPORTED, "the MCU map does not match the image");
+        goto failed;
+    }
+    jvirt_barray_ptr *coefficients = jpeg_read_coefficients(&in);
+
+    jpeg_create_compress(&out);
+    created_out = 1;
+    jpeg_copy_critical_parameters(&in, &out);
+    if (in.progressive_mode) jpeg_simple_progression(&out);
+    // The source's own JFIF/Adobe markers are copied below; do not write new ones.
+    out.write_JFIF_header = FALSE;
+    out.write_Adobe_marker = FALSE;
+    jpeg_mem_dest(&out, &memory, &memory_size);
+
+    // Destination arrays with the same block geometry as the source.
+    jvirt_barray_ptr destination[MAX_COMPONENTS];
+    for (int c = 0; c < in.num_components; c++) {
+        jpeg_component_info *comp = &in.comp_info[c];
+        JDIMENSION width = (JDIMENSION)(grid.mcus_across * comp->h_samp_factor);
+        JDIMENSION height = (JDIMENSION)(grid.mcus_down * comp->v_samp_factor);
+        destination[c] = (*in.mem->request_virt_barray)((j_common_ptr)&in, JPOOL_IMAGE, FALSE,
+                                                        width, height, (JDIMENSION)comp->v_samp_factor);
+    }
+    (*in.mem->realize_virt_arrays)((j_common_ptr)&in);
+
+    // Move every block of every MCU; the arrays are padded to whole MCUs.
+    for (int c = 0; c < in.num_components; c++) {
+        jpeg_component_info *comp = &in.comp_info[c];
+        int hs = comp->h_samp_factor, vs = comp->v_samp_factor;
+        for (uint32_t my = 0; my < grid.mcus_down; my++) {
+            for (int by = 0; by < vs; by++) {
+                JBLOCKARRAY target = (*in.mem->access_virt_barray)(
+                    (j_common_ptr)&in, destination[c], (JDIMENSION)(my * vs + by), 1, TRUE);
+                for (uint32_t mx = 0; mx < grid.mcus_across; mx++) {
+                    uint32_t from = source[my * grid.mcus_across + mx];
+                    uint32_t fx = from % grid.mcus_across, fy = from / grid.mcus_across;
+                    JBLOCKARRAY origin = (*in.mem->access_virt_barray)(
+                        (j_common_ptr)&in, coefficients[c], (JDIMENSION)(fy * vs + by), 1, FALSE);
+                    memcpy(target[0][mx * hs], origin[0][fx * hs], sizeof(JBLOCK) * (size_t)hs);
+                }
+            }
+        }
+    }
+
+    jpeg_write_coefficients(&out, destination);
+    // The source's markers first (JFIF and EXIF expect to lead), then ours.
+    for (jpeg_saved_marker_ptr marker = in.marker_list; marker; marker = marker->next) {
+        if (is_dropped(marker, drop_app, drop_prefix, drop_prefix_length)) continue;
+        jpeg_write_marker(&out, marker->marker, marker->data, marker->data_length);
+    }
+    if (insert_payload && insert_length > 0) {
+        jpeg_write_marker(&out, JPEG_APP0 + insert_app, insert_payload, (unsigned int)insert_length);
+    }
+    jpeg_finish_compress(&out);
+    jpeg_finish_decompress(&in);
+    jpeg_destroy_compress(&out);
+    jpeg_destroy_decompress(&in);
+    output->data = memory;
+    output->size = memory_size;
+    output->capacity = memory_size;
+    return 0;
+
+failed:
+    copy_error(error_text, in_error.text);
+    if (created_out) jpeg_destroy_compress(&out);
+    jpeg_destroy_decompress(&in);
+    free(memory);
+    return -1;
+}

@@ -123,4 +123,32 @@ typedef struct upare_jpeg_encode_params {
 int upare_jpeg_encode(const upare_jpeg_encode_params *params, const uint8_t *pixels,
                       size_t stride, upare_buffer *output, char *error_text);
 
+// MARK: JPEG lossless block permutation (coefficient domain)
+
+/// The MCU grid of a JPEG, read from its header.
+typedef struct upare_jpeg_mcu_grid {
+    uint32_t width;          // image size in pixels
+    uint32_t height;
+    uint32_t mcu_width;      // MCU size in pixels (8 or 16 for common files)
+    uint32_t mcu_height;
+    uint32_t mcus_across;    // MCU columns and rows covering the image
+    uint32_t mcus_down;
+    int progressive;
+    int components;
+} upare_jpeg_mcu_grid;
+
+int upare_jpeg_read_mcu_grid(const uint8_t *data, size_t size, upare_decode_limits limits,
+                             upare_jpeg_mcu_grid *grid, char *error_text);
+
+/// Rewrites a JPEG without decoding it: the DCT coefficients of MCU `source[i]`
+/// go to MCU position i (row-major; `count` = mcus_across * mcus_down). Markers
+/// (ICC, EXIF, comments...) are copied, except APP`drop_app` segments that start
+/// with `drop_prefix`; `insert_payload` (if any) is written as one APP`insert_app`
+/// segment. Progressive files stay progressive.
+int upare_jpeg_permute_mcus(const uint8_t *data, size_t size, upare_decode_limits limits,
+                            const uint32_t *source, size_t count,
+                            int drop_app, const uint8_t *drop_prefix, size_t drop_prefix_length,
+                            int insert_app, const uint8_t *insert_payload, size_t insert_length,
+                            upare_buffer *output, char *error_text);
+
 #endif

@@ -133,3 +133,93 @@ enum CText {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+// MARK: Lossless block moves (coefficient domain)
+
+extension JPEG {
+    /// The MCU grid of a JPEG: the unit a lossless rearrangement moves.
+    public struct MCUGrid: Sendable, Hashable {
+        public var width: Int
+        public var height: Int
+        /// MCU size in pixels: 8x8 for gray and 4:4:4, 16x16 for 4:2:0, 16x8 for 4:2:2.
+        public var mcuWidth: Int
+        public var mcuHeight: Int
+        public var mcusAcross: Int
+        public var mcusDown: Int
+        public var progressive: Bool
+        public var components: Int
+    }
+
+    /// Reads the MCU grid from the header, within `limits`.
+    public static func mcuGrid(_ bytes: [UInt8], limits: DecodeLimits = .default) throws(RasterError) -> MCUGrid {
+        var grid = upare_jpeg_mcu_grid()
+        var errorText = [CChar](repeating: 0, count: Int(UPARE_ERROR_TEXT_SIZE))
+        let status = bytes.withUnsafeBufferPointer { input in
+            upare_jpeg_read_mcu_grid(input.baseAddress, input.count, cLimits(limits), &grid, &errorText)
+        }
+        guard status == 0 else {
+            if status == -2 { throw .limitsExceeded("JPEG: \(CText.string(errorText))") }
+            throw .corruptData(format: "JPEG", message: CText.string(errorText))
+        }
+        return MCUGrid(
+            width: Int(grid.width), height: Int(grid.height), mcuWidth: Int(grid.mcu_width),
+            mcuHeight: Int(grid.mcu_height), mcusAcross: Int(grid.mcus_across), mcusDown: Int(grid.mcus_down),
+            progressive: grid.progressive != 0, components: Int(grid.components))
+    }
+
+    /// An APPn segment to drop or add while rearranging.
+    public struct AppSegment: Sendable {
+        /// n in APPn, 0...15.
+        public var number: Int
+        /// The segment's payload (for a drop: the prefix that identifies it).
+        public var payload: [UInt8]
+
+        public init(number: Int, payload: [UInt8]) {
+            self.number = number
+            self.payload = payload
+        }
+    }
+
+    /// Rewrites the JPEG with the coefficients of MCU `source[i]` at MCU position
+    /// i, without decoding: no generation loss. Other markers (ICC, EXIF,
+    /// comments) are kept, `drop` segments left out and `insert` added.
+    public static func permuteMCUs(
+        _ bytes: [UInt8], source: [UInt32], drop: AppSegment? = nil, insert: AppSegment? = nil,
+        limits: DecodeLimits = .default
+    ) throws(RasterError) -> [UInt8] {
+        guard source.count > 0 else { throw .invalidArgument("the MCU map is empty") }
+        guard Set(source).count == source.count, source.allSatisfy({ Int($0) < source.count }) else {
+            throw .invalidArgument("the MCU map is not a permutation")
+        }
+        if let insert, !(0...15).contains(insert.number) || insert.payload.count > 65_000 {
+            throw .invalidArgument("an APP segment is APP0...APP15 with at most 65000 bytes")
+        }
+        var output = upare_buffer()
+        defer { upare_buffer_free(&output) }
+        var errorText = [CChar](repeating: 0, count: Int(UPARE_ERROR_TEXT_SIZE))
+        let dropPrefix = drop?.payload ?? []
+        let insertPayload = insert?.payload ?? []
+        let status = bytes.withUnsafeBufferPointer { input in
+            source.withUnsafeBufferPointer { map in
+                dropPrefix.withUnsafeBufferPointer { prefix in
+                    insertPayload.withUnsafeBufferPointer { payload in
+                        upare_jpeg_permute_mcus(
+                            input.baseAddress, input.count, cLimits(limits), map.baseAddress, map.count,
+                            Int32(drop?.number ?? -1), prefix.baseAddress, prefix.count,
+                            Int32(insert?.number ?? 0), payload.baseAddress, payload.count, &output, &errorText)
+                    }
+                }
+            }
+        }
+        guard status == 0, let data = output.data else {
+            throw .corruptData(format: "JPEG", message: CText.string(errorText))
+        }
+        return [UInt8](UnsafeBufferPointer(start: data, count: output.size))
+    }
+
+    static func cLimits(_ limits: DecodeLimits) -> upare_decode_limits {
+        upare_decode_limits(
+            max_width: UInt32(clamping: limits.maxWidth), max_height: UInt32(clamping: limits.maxHeight),
+            max_pixels: UInt64(clamping: limits.maxPixels))
+    }
+}

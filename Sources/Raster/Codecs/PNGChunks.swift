@@ -1,0 +1,70 @@
+internal import CDeflate
+
+/// Byte-level access to PNG chunks, for metadata a codec library does not know
+/// (upare's disorder header): find one, insert one after IHDR.
+extension PNG {
+    /// The data of the first chunk of `type` whose CRC is right, or nil.
+    public static func chunk(_ type: String, in bytes: [UInt8]) -> [UInt8]? {
+        let wanted = Array(type.utf8)
+        guard wanted.count == 4, bytes.count >= 8, ImageFormat.sniff(bytes) == .png else { return nil }
+        var offset = 8
+        while offset + 12 <= bytes.count {
+            let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+            guard length <= bytes.count - offset - 12 else { return nil }
+            let name = Array(bytes[(offset + 4)..<(offset + 8)])
+            if name == wanted {
+                let crc = bytes.withUnsafeBufferPointer { libdeflate_crc32(0, $0.baseAddress.map { $0 + offset + 4 }, length + 4) }
+                let stored = bytes[(offset + 8 + length)..<(offset + 12 + length)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+                return crc == stored ? Array(bytes[(offset + 8)..<(offset + 8 + length)]) : nil
+            }
+            if name == Array("IEND".utf8) { return nil }
+            offset += 12 + length
+        }
+        return nil
+    }
+
+    /// `bytes` with a chunk inserted right after IHDR.
+    public static func inserting(chunk type: String, data: [UInt8], into bytes: [UInt8]) throws(RasterError) -> [UInt8] {
+        let name = Array(type.utf8)
+        guard name.count == 4, name.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) }) else {
+            throw .invalidArgument("a chunk type is four ASCII letters")
+        }
+        guard bytes.count >= 33, ImageFormat.sniff(bytes) == .png, Array(bytes[12..<16]) == Array("IHDR".utf8) else {
+            throw .corruptData(format: "PNG", message: "no IHDR chunk where PNG requires it")
+        }
+        var chunk = [UInt8(data.count >> 24 & 0xFF), UInt8(data.count >> 16 & 0xFF), UInt8(data.count >> 8 & 0xFF), UInt8(data.count & 0xFF)]
+        chunk += name + data
+        let crc = chunk.withUnsafeBufferPointer { libdeflate_crc32(0, $0.baseAddress.map { $0 + 4 }, data.count + 4) }
+        chunk += [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
+        var out = Array(bytes[0..<33])
+        out += chunk
+        out += bytes[33...]
+        return out
+    }
+
+    /// The bit depth in IHDR, or nil when the bytes are not a PNG.
+    public static func bitDepth(of bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 29, ImageFormat.sniff(bytes) == .png else { return nil }
+        return Int(bytes[24])
+    }
+}
+
+extension JPEG {
+    /// The payloads of the APPn segments before the first scan, in file order.
+    public static func appSegments(_ number: Int, in bytes: [UInt8]) -> [[UInt8]] {
+        guard bytes.count >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return [] }
+        var found: [[UInt8]] = []
+        var offset = 2
+        while offset + 4 <= bytes.count {
+            guard bytes[offset] == 0xFF else { break }
+            let marker = bytes[offset + 1]
+            if marker == 0xFF { offset += 1; continue }  // fill byte
+            if marker == 0xDA || marker == 0xD9 { break }  // start of scan, end of image
+            let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+            guard length >= 2, offset + 2 + length <= bytes.count else { break }
+            if marker == 0xE0 + UInt8(number & 0x0F) { found.append(Array(bytes[(offset + 4)..<(offset + 2 + length)])) }
+            offset += 2 + length
+        }
+        return found
+    }
+}
