@@ -36,7 +36,7 @@ public enum Disorder {
         var system = SystemRandomNumberGenerator()
         let nonce = nonce ?? (0..<16).map { _ in UInt8.random(in: 0...255, using: &system) }
         if (try? header(in: bytes)) != nil { throw .alreadyScrambled }
-        let keyCheck = Array(key.mac(Array("upare-disorder-v1 key check".utf8) + nonce)[0..<8])
+        let keyCheck = DisorderHeader.keyCheck(key: key, nonce: nonce)
         do {
             switch ImageFormat.sniff(bytes) {
             case .jpeg:
@@ -81,7 +81,7 @@ public enum Disorder {
     /// DCT coefficients and markers (JPEG).
     public static func unscramble(_ bytes: [UInt8], key: DisorderKey, limits: DecodeLimits = .default) throws(DisorderError) -> [UInt8] {
         guard let header = try header(in: bytes) else { throw .notScrambled }
-        let expected = Array(key.mac(Array("upare-disorder-v1 key check".utf8) + header.nonce)[0..<8])
+        let expected = DisorderHeader.keyCheck(key: key, nonce: header.nonce)
         var difference: UInt8 = 0
         for (a, b) in zip(expected, header.keyCheck) { difference |= a ^ b }
         guard difference == 0 else { throw .wrongKey }

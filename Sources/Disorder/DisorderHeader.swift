@@ -36,10 +36,15 @@ public struct DisorderHeader: Sendable, Equatable {
         return out
     }
 
+    /// The key check value for `key` and this header's nonce.
+    public static func keyCheck(key: DisorderKey, nonce: [UInt8]) -> [UInt8] {
+        Array(key.mac(Array("upare-disorder-v1 key check".utf8) + nonce)[0..<8])
+    }
+
     /// The bytes the permutation seed is derived from: version through nonce.
     var seedInput: [UInt8] { Array(bytes[4..<38]) }
 
-    init(
+    public init(
         rotateAndFlip: Bool, shuffleChannels: Bool, container: Container, blockSize: Int, width: Int, height: Int,
         unitWidth: Int, unitHeight: Int, nonce: [UInt8], keyCheck: [UInt8]
     ) {
