@@ -6,5 +6,5 @@ struct UpareCommand: ParsableCommand {
         commandName: "upare",
         abstract: "Captcha and image-processing engine.",
         version: "0.1.0",
-        subcommands: [ConvertCommand.self, CaptchaCommand.self, BenchCommand.self])
+        subcommands: [ConvertCommand.self, CaptchaCommand.self, DisorderCommand.self, BenchCommand.self])
 }

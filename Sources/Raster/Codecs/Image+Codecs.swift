@@ -57,13 +57,36 @@ public enum RasterFile {
         }
     }
 
-    /// Writes via a temporary file in the same folder and a rename, so a reader
-    /// never sees half a file.
+    /// Writes via a temporary file in the same folder, flushed to disk, then
+    /// renamed over `path`: a reader never sees half a file, and an interrupted
+    /// write leaves the old file (or none) in place.
     public static func write(_ bytes: [UInt8], to path: String) throws(RasterError) {
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .io("cannot write \(path): \(error.localizedDescription)")
+        let folder = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let temporary = (folder.isEmpty ? "." : folder) + "/.\(name).upare-\(UInt64.random(in: 0...UInt64.max)).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .io("cannot write \(path): \(String(cString: strerror(errno)))") }
+        var written = 0
+        let failure: String? = bytes.withUnsafeBytes { buffer -> String? in
+            while written < buffer.count {
+                let result = Foundation.write(descriptor, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return String(cString: strerror(errno))
+                }
+                written += result
+            }
+            return fsync(descriptor) == 0 ? nil : String(cString: strerror(errno))
+        }
+        close(descriptor)
+        if let failure {
+            unlink(temporary)
+            throw .io("cannot write \(path): \(failure)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .io("cannot write \(path): \(reason)")
         }
     }
 }

@@ -120,3 +120,74 @@ struct CaptchaCommandTests {
         #expect(result.stderr.contains("imageW must be between"))
     }
 }
+
+/// `upare disorder`, run as a real process on a folder of good and bad files.
+@Suite("upare disorder")
+struct DisorderCommandTests {
+    @Test("a folder round trip: good files restored exactly, bad ones reported, status 1")
+    func folder() throws {
+        let root = try ConvertCommandTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let input = root.appendingPathComponent("pictures")
+        try FileManager.default.createDirectory(at: input.appendingPathComponent("nested"), withIntermediateDirectories: true)
+        let picture = makeTestImage(width: 70, height: 45, alpha: true)
+        try picture.write(to: input.appendingPathComponent("a.png").path)
+        try picture.flattened().write(to: input.appendingPathComponent("nested/b.bmp").path)
+        let jpeg = try JPEG.encode(picture, options: JPEG.EncodeOptions(quality: 90))
+        try Data(jpeg).write(to: input.appendingPathComponent("nested/c.jpg"))
+        try Data("not a picture".utf8).write(to: input.appendingPathComponent("nested/broken.png"))
+        let keyFile = root.appendingPathComponent("key")
+        try Data((String(repeating: "7e", count: 32) + "\n").utf8).write(to: keyFile)
+
+        let encrypted = root.appendingPathComponent("encrypted")
+        let encrypt = try ConvertCommandTests.run(
+            ["disorder", "encrypt", "--key-file", keyFile.path, "--out", encrypted.path, input.path])
+        #expect(encrypt.status == 1)
+        #expect(encrypt.stderr.contains("broken.png: unsupported format"))
+        #expect(encrypt.stderr.contains("3 of 4 files scrambled"))
+
+        let restored = root.appendingPathComponent("restored")
+        let decrypt = try ConvertCommandTests.run(
+            ["disorder", "decrypt", "--key-file", keyFile.path, "--out", restored.path, encrypted.appendingPathComponent("pictures").path])
+        #expect(decrypt.status == 0, "\(decrypt.stderr)")
+        let back = restored.appendingPathComponent("pictures")
+        #expect(try Image.read(contentsOf: back.appendingPathComponent("a.png").path) == picture)
+        #expect(try Image.read(contentsOf: back.appendingPathComponent("nested/b.bmp").path) == picture.flattened())
+        #expect(try Image.read(contentsOf: back.appendingPathComponent("nested/c.jpg").path) == JPEG.decode(jpeg))
+        // Nothing half-written or temporary is left behind.
+        let leftovers = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }.filter { $0.contains(".tmp") } ?? []
+        #expect(leftovers.isEmpty)
+
+        // A wrong key is named per file; inputs are never overwritten without --in-place.
+        let wrongKey = root.appendingPathComponent("wrong")
+        try Data(String(repeating: "11", count: 32).utf8).write(to: wrongKey)
+        let wrong = try ConvertCommandTests.run(
+            ["disorder", "decrypt", "--key-file", wrongKey.path, "--out", root.appendingPathComponent("x").path,
+             encrypted.appendingPathComponent("pictures/a.png").path])
+        #expect(wrong.status == 1 && wrong.stderr.contains("wrong key"))
+        let again = try ConvertCommandTests.run(
+            ["disorder", "encrypt", "--key-file", keyFile.path, "--out", encrypted.path, input.appendingPathComponent("a.png").path])
+        #expect(again.status == 0)  // a single file goes straight under --out
+        let clash = try ConvertCommandTests.run(
+            ["disorder", "encrypt", "--key-file", keyFile.path, "--out", encrypted.path, input.appendingPathComponent("a.png").path])
+        #expect(clash.status == 1 && clash.stderr.contains("exists"))
+    }
+
+    @Test("in place: the file is replaced atomically and restored exactly")
+    func inPlace() throws {
+        let root = try ConvertCommandTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = root.appendingPathComponent("p.png")
+        let picture = makeTestImage(width: 48, height: 48)
+        try picture.write(to: file.path)
+        let keyFile = root.appendingPathComponent("key")
+        try Data("a long enough passphrase".utf8).write(to: keyFile)
+        #expect(try ConvertCommandTests.run(["disorder", "encrypt", "--key-file", keyFile.path, "--in-place", file.path]).status == 0)
+        #expect(try Image.read(contentsOf: file.path) != picture)
+        #expect(try ConvertCommandTests.run(["disorder", "decrypt", "--key-file", keyFile.path, "--in-place", file.path]).status == 0)
+        #expect(try Image.read(contentsOf: file.path) == picture)
+        // Beside the input by default.
+        #expect(try ConvertCommandTests.run(["disorder", "encrypt", "--key-file", keyFile.path, file.path]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("p.disorder.png").path))
+    }
+}
