@@ -58,13 +58,9 @@ public enum Disorder {
                 if isPNG, PNG.bitDepth(of: bytes) == 16 {
                     throw DisorderError.invalidOption("16-bit PNG is not supported: scrambling is exact on 8-bit samples")
                 }
-                let image = try Image.decode(bytes, limits: options.limits)
-                let header = DisorderHeader(
-                    rotateAndFlip: options.rotateAndFlip, shuffleChannels: options.shuffleChannels,
-                    container: isPNG ? .png : .bmp, blockSize: options.blockSize, width: image.width, height: image.height,
-                    unitWidth: 1, unitHeight: 1, nonce: nonce, keyCheck: keyCheck)
-                let scrambled = PixelScrambler.apply(BlockPermutation(header: header, key: key), to: image, forward: true)
-                return try encode(scrambled, container: header.container, header: header)
+                var image = try Image.decode(bytes, limits: options.limits)
+                let header = scramblePixels(&image, key: key, options: options, container: isPNG ? .png : .bmp, nonce: nonce)
+                return try encode(image, container: header.container, header: header)
             case nil:
                 throw DisorderError.raster(.unsupportedFormat("not a PNG, JPEG or BMP file"))
             }
@@ -97,12 +93,12 @@ public enum Disorder {
                     bytes, source: mcuMap(permutation, grid: grid, forward: false),
                     drop: JPEG.AppSegment(number: jpegApp, payload: jpegPrefix), limits: limits)
             case .png, .bmp:
-                let image = try Image.decode(bytes, limits: limits)
+                var image = try Image.decode(bytes, limits: limits)
                 guard image.width == header.width, image.height == header.height else {
                     throw DisorderError.badHeader("the header does not match the picture's size")
                 }
-                let original = PixelScrambler.apply(permutation, to: image, forward: false)
-                return try encode(original, container: header.container, header: nil)
+                PixelScrambler.apply(permutation, to: &image, forward: false)
+                return try encode(image, container: header.container, header: nil)
             }
         } catch let error as DisorderError {
             throw error
@@ -111,6 +107,22 @@ public enum Disorder {
         } catch {
             throw .raster(.io("\(error)"))
         }
+    }
+
+    /// The pixel step alone, in place on a decoded picture; returns the header
+    /// to store with the scrambled pixels (for callers that encode themselves).
+    public static func scramblePixels(
+        _ image: inout Image, key: DisorderKey, options: DisorderOptions = DisorderOptions(),
+        container: DisorderHeader.Container = .png, nonce: [UInt8]? = nil
+    ) -> DisorderHeader {
+        var system = SystemRandomNumberGenerator()
+        let nonce = nonce.flatMap { $0.count == 16 ? $0 : nil } ?? (0..<16).map { _ in UInt8.random(in: 0...255, using: &system) }
+        let header = DisorderHeader(
+            rotateAndFlip: options.rotateAndFlip, shuffleChannels: options.shuffleChannels, container: container,
+            blockSize: options.blockSize, width: image.width, height: image.height, unitWidth: 1, unitHeight: 1,
+            nonce: nonce, keyCheck: DisorderHeader.keyCheck(key: key, nonce: nonce))
+        PixelScrambler.apply(BlockPermutation(header: header, key: key), to: &image, forward: true)
+        return header
     }
 
     /// The disorder header of a scrambled file, nil for a file without one.

@@ -4,24 +4,33 @@ import Crypto
 /// mode, read as big-endian 32-bit words, with rejection sampling so that every
 /// integer in 0..<n is equally likely. Written down in docs/disorder-format.md.
 struct KeyStream {
-    private let key: SymmetricKey
+    /// HMAC keyed once; each block copies this state instead of re-keying.
+    private let keyed: HMAC<SHA256>
     private var counter: UInt64 = 0
-    private var buffer: [UInt8] = []
+    private var words: [UInt32] = []
     private var position = 0
 
     init(seed: [UInt8]) {
-        key = SymmetricKey(data: seed)
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: seed))
+        words.reserveCapacity(8)
     }
 
     mutating func nextWord() -> UInt32 {
-        if position + 4 > buffer.count {
-            buffer = Array(HMAC<SHA256>.authenticationCode(for: Self.bigEndian(counter), using: key))
+        if position == words.count {
+            var mac = keyed
+            mac.update(data: Self.bigEndian(counter))
+            let code = mac.finalize()
+            words.removeAll(keepingCapacity: true)
+            code.withUnsafeBytes { bytes in
+                for i in stride(from: 0, to: bytes.count, by: 4) {
+                    words.append(UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3]))
+                }
+            }
             counter += 1
             position = 0
         }
-        defer { position += 4 }
-        return UInt32(buffer[position]) << 24 | UInt32(buffer[position + 1]) << 16
-            | UInt32(buffer[position + 2]) << 8 | UInt32(buffer[position + 3])
+        defer { position += 1 }
+        return words[position]
     }
 
     /// Uniform in 0..<n (n >= 1), without modulo bias.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Captcha
+import Disorder
 import Dispatch
 import Foundation
 import Raster
@@ -10,7 +11,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput.",
-        subcommands: [CaptchaBench.self])
+        subcommands: [CaptchaBench.self, DisorderBench.self])
 }
 
 struct CaptchaBench: ParsableCommand {
@@ -93,5 +94,120 @@ struct CaptchaBench: ParsableCommand {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         print("peak memory: \(usage.ru_maxrss / 1024) MiB")
+    }
+}
+
+/// `upare bench disorder`: JPEG coefficient-domain scrambling against jpegtran,
+/// the PNG pipeline split into its steps, and batch scaling over cores.
+struct DisorderBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disorder",
+        abstract: "Scrambling throughput: JPEG vs jpegtran -rotate 180, PNG steps, batch scaling.")
+
+    @Option(help: "A JPEG to measure with (default: a generated 12-megapixel photo-like picture).")
+    var input: String?
+    @Option(help: "Repetitions per measurement (the median is reported).")
+    var repeats = 5
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+    /// A photo-like 4000 x 3000 picture: smooth light, texture and grain.
+    static func photo() -> Image {
+        let width = 4000, height = 3000
+        var random = CaptchaRandom(seed: 12)
+        var image = Image(width: width, height: height)
+        image.pixels.withUnsafeMutableBufferPointer { p in
+            for y in 0..<height {
+                for x in 0..<width {
+                    let fx = Double(x) / Double(width), fy = Double(y) / Double(height)
+                    let shade = 0.5 + 0.25 * sin(fx * 9 + fy * 4) + 0.2 * cos(fy * 13 - fx * 3)
+                    let grain = Double(Int(random.next() % 13) - 6)
+                    let i = (y * width + x) * 4
+                    p[i] = UInt8(clamping: Int(shade * 220 + grain + 20 * sin(Double(x) / 17)))
+                    p[i + 1] = UInt8(clamping: Int(shade * 180 + grain + fy * 40))
+                    p[i + 2] = UInt8(clamping: Int((1 - shade) * 200 + grain))
+                    p[i + 3] = 255
+                }
+            }
+        }
+        return image
+    }
+
+    func run() throws {
+        let key = DisorderKey()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upare-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let picture = try input.map { try Image.read(contentsOf: $0) } ?? Self.photo()
+        let jpeg = try input.map { try RasterFile.read($0, maxSize: 512 << 20) }
+            ?? JPEG.encode(picture, options: JPEG.EncodeOptions(quality: 85))
+        let jpegPath = folder + "/photo.jpg"
+        try RasterFile.write(jpeg, to: jpegPath)
+        print("picture: \(picture.width)x\(picture.height), JPEG \(jpeg.count / 1024) KiB")
+
+        // JPEG: our coefficient-domain scramble vs jpegtran's lossless rotation, same file, same run.
+        let ours = Self.median(try (0..<repeats).map { _ in try Self.seconds { _ = try Disorder.scramble(jpeg, key: key) } })
+        if let jpegtran = ["/usr/bin/jpegtran", "/usr/local/bin/jpegtran"].first(where: FileManager.default.isExecutableFile) {
+            let theirs = Self.median(try (0..<repeats).map { _ in
+                try Self.seconds {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: jpegtran)
+                    process.arguments = ["-copy", "all", "-rotate", "180", "-outfile", folder + "/rotated.jpg", jpegPath]
+                    try process.run()
+                    process.waitUntilExit()
+                }
+            })
+            print(String(format: "JPEG scramble (DCT domain): %.1f ms; jpegtran -copy all -rotate 180: %.1f ms; ratio %.2fx",
+                         ours * 1000, theirs * 1000, ours / theirs))
+        } else {
+            print(String(format: "JPEG scramble (DCT domain): %.1f ms (install libjpeg-turbo-progs to compare with jpegtran)", ours * 1000))
+        }
+
+        // PNG: decode, permute and encode timed apart.
+        let png = try PNG.encode(picture, layout: .rgb)
+        var decodes: [Double] = [], permutes: [Double] = []
+        var scrambled = picture
+        for _ in 0..<repeats {
+            // Each round scrambles a freshly decoded picture in place, as the pipeline does.
+            decodes.append(try Self.seconds { scrambled = try PNG.decode(png) })
+            permutes.append(Self.seconds { _ = Disorder.scramblePixels(&scrambled, key: key) })
+        }
+        let decode = Self.median(decodes), permute = Self.median(permutes)
+        let header = Disorder.scramblePixels(&scrambled, key: key)
+        let derive = Self.median((0..<repeats).map { _ in Self.seconds { _ = BlockPermutation(header: header, key: key) } })
+        let encode = Self.median(try (0..<max(1, repeats / 2)).map { _ in
+            try Self.seconds { _ = try PNG.encode(scrambled, options: PNG.EncodeOptions(compressionLevel: 6, filter: .all)) }
+        })
+        let gigabytes = Double(picture.pixels.count) / 1e9
+        print(String(format: "PNG scramble: decode %.0f ms, permute %.1f ms (%.2f GB/s of pixels; %.1f ms of it deriving the block moves), encode %.0f ms",
+                     decode * 1000, permute * 1000, gigabytes / permute, derive * 1000, encode * 1000))
+
+        // Batch: the same work on 1 and on all cores.
+        let files = 8
+        let medium = try (input == nil ? Self.photo().cropped(to: Rect(x: 0, y: 0, width: 2000, height: 1500)) : picture)
+            .encoded(as: .jpeg, quality: 85)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var rates: [Int: Double] = [:]
+        for threads in Set([1, cores]).sorted() {
+            let elapsed = Self.seconds {
+                DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                    for index in stride(from: worker, to: files * threads, by: threads) {
+                        _ = index
+                        _ = try? Disorder.scramble(medium, key: key)
+                    }
+                }
+            }
+            rates[threads] = Double(files * threads) / elapsed
+            print(String(format: "batch, %d thread%@: %.1f files/s (3-megapixel JPEGs)", threads, threads == 1 ? "" : "s", rates[threads] ?? 0))
+        }
+        if cores > 1, let one = rates[1], let all = rates[cores] {
+            print(String(format: "batch scaling: %.2fx on %d cores", all / one, cores))
+        }
     }
 }
