@@ -29,5 +29,14 @@ let package = Package(
             ],
             path: "CaptchaBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        .executableTarget(
+            name: "DisorderBenchmarks",
+            dependencies: [
+                .product(name: "Disorder", package: "upare"),
+                .product(name: "Raster", package: "upare"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "DisorderBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )
