@@ -8,29 +8,7 @@ import Raster
 // natural limit for lossless coefficient-domain work; `upare bench disorder`
 // prints the same comparison as a ratio.
 
-/// A 4000 x 3000 picture with smooth light, texture and grain (the same recipe
-/// as the raster benchmarks).
-let photo: Image = {
-    let width = 4000, height = 3000
-    var state: UInt64 = 12
-    var image = Image(width: width, height: height)
-    image.pixels.withUnsafeMutableBufferPointer { p in
-        for y in 0..<height {
-            for x in 0..<width {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                let grain = Double(Int(state >> 60) - 8)
-                let fx = Double(x) / Double(width), fy = Double(y) / Double(height)
-                let shade = 0.5 + 0.25 * sin(fx * 9 + fy * 4) + 0.2 * cos(fy * 13 - fx * 3)
-                let i = (y * width + x) * 4
-                p[i] = UInt8(clamping: Int(shade * 220 + grain + 20 * sin(Double(x) / 17)))
-                p[i + 1] = UInt8(clamping: Int(shade * 180 + grain + fy * 40))
-                p[i + 2] = UInt8(clamping: Int((1 - shade) * 200 + grain))
-                p[i + 3] = 255
-            }
-        }
-    }
-    return image
-}()
+let photo = Image.photoLike(width: 4000, height: 3000)
 
 let benchmarks: @Sendable () -> Void = {
     let configuration = Benchmark.Configuration(

@@ -37,7 +37,7 @@ public enum Disorder {
         let nonce = nonce ?? (0..<16).map { _ in UInt8.random(in: 0...255, using: &system) }
         if (try? header(in: bytes)) != nil { throw .alreadyScrambled }
         let keyCheck = DisorderHeader.keyCheck(key: key, nonce: nonce)
-        do {
+        return try mappingErrors {
             switch ImageFormat.sniff(bytes) {
             case .jpeg:
                 let grid = try JPEG.mcuGrid(bytes, limits: options.limits)
@@ -64,6 +64,13 @@ public enum Disorder {
             case nil:
                 throw DisorderError.raster(.unsupportedFormat("not a PNG, JPEG or BMP file"))
             }
+        }
+    }
+
+    /// Runs `body`, reporting every failure as a `DisorderError`.
+    private static func mappingErrors<T>(_ body: () throws -> T) throws(DisorderError) -> T {
+        do {
+            return try body()
         } catch let error as DisorderError {
             throw error
         } catch let error as RasterError {
@@ -81,7 +88,7 @@ public enum Disorder {
         var difference: UInt8 = 0
         for (a, b) in zip(expected, header.keyCheck) { difference |= a ^ b }
         guard difference == 0 else { throw .wrongKey }
-        do {
+        return try mappingErrors {
             let permutation = BlockPermutation(header: header, key: key)
             switch header.container {
             case .jpeg:
@@ -100,12 +107,6 @@ public enum Disorder {
                 PixelScrambler.apply(permutation, to: &image, forward: false)
                 return try encode(image, container: header.container, header: nil)
             }
-        } catch let error as DisorderError {
-            throw error
-        } catch let error as RasterError {
-            throw .raster(error)
-        } catch {
-            throw .raster(.io("\(error)"))
         }
     }
 

@@ -117,34 +117,12 @@ struct DisorderBench: ParsableCommand {
 
     static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-    /// A photo-like 4000 x 3000 picture: smooth light, texture and grain.
-    static func photo() -> Image {
-        let width = 4000, height = 3000
-        var random = CaptchaRandom(seed: 12)
-        var image = Image(width: width, height: height)
-        image.pixels.withUnsafeMutableBufferPointer { p in
-            for y in 0..<height {
-                for x in 0..<width {
-                    let fx = Double(x) / Double(width), fy = Double(y) / Double(height)
-                    let shade = 0.5 + 0.25 * sin(fx * 9 + fy * 4) + 0.2 * cos(fy * 13 - fx * 3)
-                    let grain = Double(Int(random.next() % 13) - 6)
-                    let i = (y * width + x) * 4
-                    p[i] = UInt8(clamping: Int(shade * 220 + grain + 20 * sin(Double(x) / 17)))
-                    p[i + 1] = UInt8(clamping: Int(shade * 180 + grain + fy * 40))
-                    p[i + 2] = UInt8(clamping: Int((1 - shade) * 200 + grain))
-                    p[i + 3] = 255
-                }
-            }
-        }
-        return image
-    }
-
     func run() throws {
         let key = DisorderKey()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upare-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let picture = try input.map { try Image.read(contentsOf: $0) } ?? Self.photo()
+        let picture = try input.map { try Image.read(contentsOf: $0) } ?? Image.photoLike(width: 4000, height: 3000)
         let jpeg = try input.map { try RasterFile.read($0, maxSize: 512 << 20) }
             ?? JPEG.encode(picture, options: JPEG.EncodeOptions(quality: 85))
         let jpegPath = folder + "/photo.jpg"
@@ -190,7 +168,7 @@ struct DisorderBench: ParsableCommand {
 
         // Batch: the same work on 1 and on all cores.
         let files = 8
-        let medium = try (input == nil ? Self.photo().cropped(to: Rect(x: 0, y: 0, width: 2000, height: 1500)) : picture)
+        let medium = try (input == nil ? Image.photoLike(width: 2000, height: 1500) : picture)
             .encoded(as: .jpeg, quality: 85)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var rates: [Int: Double] = [:]
