@@ -66,7 +66,8 @@ public struct CaptchaRenderer: Sendable {
         let width = options.width, height = options.height
         var ink = GrayImage(width: width, height: height)
         let size = options.fontSize
-        let strokeWidth = max(1.5, Double(size) * 0.1)
+        // Curves as thick as glyph strokes; hanzi strokes are thinner and denser.
+        let strokeWidth = max(1.5, Double(size) * (challenge.kind == .chinese ? 0.065 : 0.1))
 
         // Text and curves bend through one warp; clutter comes after, unbent.
         let warp = makeWarp(using: &random)
@@ -117,8 +118,8 @@ public struct CaptchaRenderer: Sendable {
         var placed: [Placed] = []
         for scalar in challenge.text.unicodeScalars {
             guard let face = random.pick(faces), let glyph = try? face.glyph(for: scalar, pixelSize: size) else { continue }
-            // CJK glyphs are dense: they get gentler rotation and shear.
-            let bend = challenge.kind == .chinese ? 0.5 : 1.0
+            // Hanzi are dense and math symbols small: both get gentler rotation and shear.
+            let bend = challenge.kind == .code ? 1.0 : 0.5
             placed.append(Placed(
                 glyph: glyph, scale: random.uniform(0.88...1.12),
                 rotation: random.uniform(-0.3...0.3) * bend, shear: random.uniform(-0.26...0.26) * bend))
@@ -126,9 +127,17 @@ public struct CaptchaRenderer: Sendable {
         guard !placed.isEmpty else { return (height * 0.3, height * 0.7) }
         // Centre-to-centre steps shorter than the glyphs' half-widths: they overlap.
         func inkWidth(_ p: Placed) -> Double { Double(max(p.glyph.bitmap.width, size / 3)) * p.scale }
+        // Codes overlap (no gap to segment at); hanzi and math symbols only touch,
+        // since overlapping them costs people more than it costs solvers.
+        let crowdingRange: ClosedRange<Double>
+        switch challenge.kind {
+        case .code: crowdingRange = 0.84...0.95
+        case .chinese: crowdingRange = 0.95...1.02
+        case .math: crowdingRange = 0.98...1.08
+        }
         var steps: [Double] = []
         for i in 1..<max(1, placed.count) where placed.count > 1 {
-            let crowding = random.uniform(0.84...0.95)
+            let crowding = random.uniform(crowdingRange)
             steps.append((inkWidth(placed[i - 1]) + inkWidth(placed[i])) / 2 * crowding)
         }
         let span = steps.reduce(0, +) + (inkWidth(placed[0]) + inkWidth(placed[placed.count - 1])) / 2
