@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// libFuzzer harness for the decoders, kept out of the main package. Run: scripts/fuzz.
+// libFuzzer harness for the decoders and the disorder header/unscramble path, kept out of the main package. Run: scripts/fuzz.
 import PackageDescription
 
 let package = Package(
@@ -8,7 +8,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "DecoderFuzzer",
-            dependencies: [.product(name: "Raster", package: "upare")],
+            dependencies: [.product(name: "Raster", package: "upare"), .product(name: "Disorder", package: "upare")],
             path: "DecoderFuzzer"),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Disorder
 import Raster
 
 // libFuzzer harness. SwiftPM gives an executable the entry point
@@ -12,6 +13,8 @@ func runFuzzerDriver(
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 ) -> CInt
 
+let fuzzKey = (try? DisorderKey(bytes: Array(0..<32))) ?? DisorderKey()
+
 /// Every input must decode or throw RasterError, within small limits so that the
 /// fuzzer explores structure rather than allocation.
 func fuzzDecoders(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -21,6 +24,11 @@ func fuzzDecoders(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     _ = try? PNG.decode(bytes, limits: limits)
     _ = try? JPEG.decode(bytes, limits: limits)
     _ = try? BMP.decode(bytes, limits: limits)
+    // Uploads to the disorder endpoint: header parsing and unscrambling.
+    var options = DisorderOptions()
+    options.limits = limits
+    _ = try? Disorder.header(in: bytes)
+    _ = try? Disorder.unscramble(bytes, key: fuzzKey, limits: limits)
     return 0
 }
 

@@ -41,6 +41,10 @@ public enum Disorder {
             switch ImageFormat.sniff(bytes) {
             case .jpeg:
                 let grid = try JPEG.mcuGrid(bytes, limits: options.limits)
+                guard [8, 16].contains(grid.mcuWidth), [8, 16].contains(grid.mcuHeight) else {
+                    throw DisorderError.invalidOption(
+                        "JPEG with a \(grid.mcuWidth)x\(grid.mcuHeight) MCU (unusual chroma subsampling) is not supported")
+                }
                 guard options.blockSize % grid.mcuWidth == 0, options.blockSize % grid.mcuHeight == 0 else {
                     throw DisorderError.invalidOption(
                         "block size \(options.blockSize) is not a multiple of this JPEG's \(grid.mcuWidth)x\(grid.mcuHeight) MCU; use 16 or 32")
@@ -89,13 +93,16 @@ public enum Disorder {
         for (a, b) in zip(expected, header.keyCheck) { difference |= a ^ b }
         guard difference == 0 else { throw .wrongKey }
         return try mappingErrors {
-            let permutation = BlockPermutation(header: header, key: key)
+            // The header's size is checked against the limits and the picture
+            // before any block is derived from it.
+            try limits.check(width: header.width, height: header.height, format: "scrambled picture")
             switch header.container {
             case .jpeg:
                 let grid = try JPEG.mcuGrid(bytes, limits: limits)
                 guard grid.width == header.width, grid.height == header.height,
                       grid.mcuWidth == header.unitWidth, grid.mcuHeight == header.unitHeight
                 else { throw DisorderError.badHeader("the header does not match the picture's geometry") }
+                let permutation = BlockPermutation(header: header, key: key)
                 return try JPEG.permuteMCUs(
                     bytes, source: mcuMap(permutation, grid: grid, forward: false),
                     drop: JPEG.AppSegment(number: jpegApp, payload: jpegPrefix), limits: limits)
@@ -104,7 +111,7 @@ public enum Disorder {
                 guard image.width == header.width, image.height == header.height else {
                     throw DisorderError.badHeader("the header does not match the picture's size")
                 }
-                PixelScrambler.apply(permutation, to: &image, forward: false)
+                PixelScrambler.apply(BlockPermutation(header: header, key: key), to: &image, forward: false)
                 return try encode(image, container: header.container, header: nil)
             }
         }

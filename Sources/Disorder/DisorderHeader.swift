@@ -72,7 +72,12 @@ public struct DisorderHeader: Sendable, Equatable {
             rotateAndFlip: b[5] & 1 != 0, shuffleChannels: b[5] & 2 != 0, container: container,
             blockSize: u16(8), width: u32(10), height: u32(14), unitWidth: u16(18), unitHeight: u16(20),
             nonce: Array(b[22..<38]), keyCheck: Array(b[38..<46]))
-        guard blockSize >= 1, unitWidth >= 1, unitHeight >= 1, width >= 1, height >= 1,
+        // Only what the writer produces: a hostile header must not make the
+        // reader derive millions of tiny blocks.
+        let pixelUnits = unitWidth == 1 && unitHeight == 1
+        let mcuUnits = [8, 16].contains(unitWidth) && [8, 16].contains(unitHeight)
+        guard (8...512).contains(blockSize), blockSize % 8 == 0, width >= 1, height >= 1,
+              container == .jpeg ? mcuUnits : pixelUnits,
               blockSize % unitWidth == 0, blockSize % unitHeight == 0
         else { throw .badHeader("inconsistent geometry") }
     }

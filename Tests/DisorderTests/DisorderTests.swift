@@ -145,6 +145,9 @@ struct PixelDisorderTests {
         var options = DisorderOptions()
         options.blockSize = 12
         #expect(throws: DisorderError.self) { try Disorder.scramble(png, key: Samples.key, options: options) }
+        // Found by scripts/fuzz: a trailer claiming 1073741861 px across, with a valid key check.
+        let huge = try Samples.fixture("fuzz/bmp-disorder-huge-header.bmp")
+        #expect(throws: DisorderError.self) { try Disorder.unscramble(huge, key: Samples.key) }
         let sixteen = try Samples.fixture("pillow-gray16.png")
         #expect(throws: DisorderError.self) { try Disorder.scramble(sixteen, key: Samples.key) }
     }
