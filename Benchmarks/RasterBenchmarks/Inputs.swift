@@ -43,6 +43,6 @@ enum Inputs {
     /// A 12-megapixel (4000 x 3000) photo-like picture.
     static let photo = Image.photoLike(width: 4000, height: 3000)
 
-    static let photoPNG: [UInt8] = { (try? PNG.encode(photo, layout: .rgb, options: .fast)) ?? [] }()
+    static let photoPNG: [UInt8] = { (try? PNG.encode(photo, layout: .rgb, options: PNG.EncodeOptions(compressionLevel: 1, filter: .none, compressor: .zlib))) ?? [] }()
     static let photoJPEG: [UInt8] = { (try? JPEG.encode(photo, options: JPEG.EncodeOptions(quality: 85))) ?? [] }()
 }

@@ -161,6 +161,7 @@ int upare_jpeg_encode(const upare_jpeg_encode_params *params, const uint8_t *pix
     // Both live in memory (their addresses are taken), so they survive the longjmp.
     unsigned char *memory = NULL;
     unsigned long memory_size = 0;
+    unsigned char *volatile flattened = NULL;
     install_error_handler(&error);
     cinfo.err = &error.manager;
     if (setjmp(error.jump)) {
@@ -168,6 +169,7 @@ int upare_jpeg_encode(const upare_jpeg_encode_params *params, const uint8_t *pix
         error_text[UPARE_ERROR_TEXT_SIZE - 1] = 0;
         jpeg_destroy_compress(&cinfo);
         free(memory);
+        free(flattened);
         return -1;
     }
     jpeg_create_compress(&cinfo);
@@ -202,13 +204,36 @@ int upare_jpeg_encode(const upare_jpeg_encode_params *params, const uint8_t *pix
         cinfo.comp_info[2].v_samp_factor = 1;
     }
     if (params->progressive) jpeg_simple_progression(&cinfo);
+    // RGBA rows with any transparency are composited over white into this
+    // buffer; opaque rows (nearly always all of them) go to libjpeg as they are.
+    // Checking row by row keeps the test in cache: no separate pass over the image.
+    flattened = params->components == 4 ? malloc((size_t)params->width * 4) : NULL;
+    if (params->components == 4 && !flattened) {
+        set_failure(&error, UPARE_FAILURE_RESOURCES, "out of memory");
+        longjmp(error.jump, 1);
+    }
     jpeg_start_compress(&cinfo, TRUE);
     while (cinfo.next_scanline < cinfo.image_height) {
         JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo.next_scanline * stride);
+        if (flattened) {
+            unsigned char all = 0xFF;
+            for (uint32_t x = 0; x < params->width; x++) all &= row[x * 4 + 3];
+            if (all != 0xFF) {
+                for (uint32_t x = 0; x < params->width; x++) {
+                    unsigned a = row[x * 4 + 3];
+                    for (int c = 0; c < 3; c++) {
+                        flattened[x * 4 + c] = (unsigned char)((row[x * 4 + c] * a + 255 * (255 - a) + 127) / 255);
+                    }
+                    flattened[x * 4 + 3] = 255;
+                }
+                row = flattened;
+            }
+        }
         jpeg_write_scanlines(&cinfo, &row, 1);
     }
     jpeg_finish_compress(&cinfo);
     jpeg_destroy_compress(&cinfo);
+    free(flattened);
     output->data = memory;
     output->size = memory_size;
     output->capacity = memory_size;

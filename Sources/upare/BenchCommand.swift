@@ -167,7 +167,7 @@ struct DisorderBench: ParsableCommand {
                      decode * 1000, permute * 1000, gigabytes / permute, derive * 1000, encode * 1000))
 
         // Batch: the same work on 1 and on all cores.
-        let files = 8
+        let files = 24
         let medium = try (input == nil ? Image.photoLike(width: 2000, height: 1500) : picture)
             .encoded(as: .jpeg, quality: 85)
         let cores = ProcessInfo.processInfo.activeProcessorCount

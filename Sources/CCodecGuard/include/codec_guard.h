@@ -113,7 +113,7 @@ int upare_jpeg_read_rgba(upare_jpeg_decoder *decoder, uint8_t *pixels, size_t st
 typedef struct upare_jpeg_encode_params {
     uint32_t width;
     uint32_t height;
-    int components;    // 1 = gray, 3 = RGB, 4 = RGBX (fourth byte ignored)
+    int components;    // 1 = gray, 3 = RGB, 4 = RGBA: composited over white where alpha < 255
     int quality;       // 1...100
     int subsampling;   // 444 or 420
     int progressive;

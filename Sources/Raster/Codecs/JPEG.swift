@@ -88,11 +88,10 @@ public enum JPEG {
         }
     }
 
-    /// Encodes RGBA8 (alpha is composited over white first) or gray.
+    /// Encodes RGBA8; pixels that are not opaque are composited over white.
     public static func encode(_ image: Image, options: EncodeOptions = EncodeOptions()) throws(RasterError) -> [UInt8] {
-        let opaque = image.flattened(on: .white)
-        return try write(opaque.pixels, stride: image.width * 4, components: 4,
-                         width: image.width, height: image.height, options: options)
+        try write(image.pixels, stride: image.width * 4, components: 4,
+                  width: image.width, height: image.height, options: options)
     }
 
     /// A one-component (gray) JPEG.
