@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` and `make test`.
 SWIFT ?= swift
-ARGS ?= --help
+ARGS ?= serve
 
 .PHONY: run test build release bench fixtures clean
 

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Raster", targets: ["Raster"]),
         .library(name: "Captcha", targets: ["Captcha"]),
         .library(name: "Disorder", targets: ["Disorder"]),
+        .library(name: "Server", targets: ["Server"]),
         .executable(name: "upare", targets: ["upare"]),
         // Exposed so that Benchmarks/ can time the C codec calls without the Swift
         // wrapper (the "C library directly" baseline); not an API.
@@ -21,6 +22,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // System C libraries, found through pkg-config.
@@ -57,13 +61,30 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Raster", "Captcha", "Disorder",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSwift),
         .executableTarget(
             name: "upare",
             dependencies: [
                 "Raster",
                 "Captcha",
                 "Disorder",
+                "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Captcha", "Raster", "Disorder",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSwift),
         .testTarget(

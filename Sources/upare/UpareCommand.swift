@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct UpareCommand: ParsableCommand {
+struct UpareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "upare",
         abstract: "Captcha and image-processing engine.",
         version: "0.1.0",
-        subcommands: [ConvertCommand.self, CaptchaCommand.self, DisorderCommand.self, BenchCommand.self])
+        subcommands: [ServeCommand.self, ConvertCommand.self, CaptchaCommand.self, DisorderCommand.self, BenchCommand.self])
 }

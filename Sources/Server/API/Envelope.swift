@@ -1,0 +1,31 @@
+import Foundation
+public import Hummingbird
+
+/// The spec's reply: `{"error_code": 0, "api_uri": "apis/User/login", "message": "Successful", ...payload}`.
+public enum Envelope {
+    /// A successful reply with `payload`'s keys beside the envelope's.
+    public static func success(_ apiURI: String, _ payload: [String: any Sendable] = [:]) -> Response {
+        response(status: .ok, apiURI: apiURI, code: 0, message: "Successful", payload: payload)
+    }
+
+    /// An error reply with the catalogue's code and message, and its HTTP status.
+    public static func failure(_ error: APIError, apiURI: String) -> Response {
+        var response = response(status: error.status, apiURI: apiURI, code: error.code, message: error.message, payload: [:])
+        if error.code == ErrorCatalogue.rateLimited.code { response.headers[.retryAfter] = "1" }
+        return response
+    }
+
+    static func response(
+        status: HTTPResponse.Status, apiURI: String, code: Int, message: String, payload: [String: any Sendable]
+    ) -> Response {
+        var object: [String: Any] = payload
+        object["error_code"] = code
+        object["api_uri"] = apiURI
+        object["message"] = message
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

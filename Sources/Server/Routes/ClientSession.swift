@@ -1,0 +1,32 @@
+import Foundation
+public import Hummingbird
+
+/// The anonymous session a browser keeps in a cookie: the "client" half of a
+/// captcha slot. A random 256-bit value from the system CSPRNG; HttpOnly,
+/// SameSite=Lax. (Logins will attach accounts to it with the user endpoints.)
+public enum ClientSession {
+    public static let cookieName = "upare_session"
+
+    /// The request's session id, if it carries a well-formed one.
+    public static func existing(in request: Request) -> String? {
+        guard let value = request.cookies[cookieName]?.value, value.count == 43,
+              value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { return nil }
+        return value
+    }
+
+    /// The request's session id, or a new one (then `isNew`).
+    public static func identify(_ request: Request) -> (id: String, isNew: Bool) {
+        if let id = existing(in: request) { return (id, false) }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let id = Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return (id, true)
+    }
+
+    public static func cookie(_ id: String) -> Cookie {
+        Cookie(name: cookieName, value: id, path: "/", httpOnly: true, sameSite: .lax)
+    }
+}

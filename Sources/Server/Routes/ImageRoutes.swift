@@ -1,0 +1,120 @@
+public import Captcha
+import Disorder
+import Foundation
+public import Hummingbird
+import HTTPTypes
+import Raster
+
+/// Section 2.5 of the spec: `Image/captcha`, `Image/captchaVerify`, `Image/disorder`.
+public struct ImageRoutes: Sendable {
+    let captcha: Captcha
+    let maxBodySize: Int
+    /// Tests only: fixes each captcha's seed so that its answer is known.
+    let seeds: (@Sendable () -> UInt64?)?
+
+    static let pragma = HTTPField.Name("Pragma")
+
+    public init(captcha: Captcha, maxBodySize: Int, seeds: (@Sendable () -> UInt64?)? = nil) {
+        self.captcha = captcha
+        self.maxBodySize = maxBodySize
+        self.seeds = seeds
+    }
+
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        for prefix in ["api", "apis"] {
+            for method in [HTTPRequest.Method.get, .post] {
+                router.on("\(prefix)/Image/captcha", method: method) { request, context in
+                    try await self.captcha(request, context: context)
+                }
+                router.on("\(prefix)/Image/captchaVerify", method: method) { request, context in
+                    try await self.verify(request, context: context)
+                }
+            }
+            router.on("\(prefix)/Image/disorder", method: .post) { request, context in
+                try await self.disorder(request, context: context)
+            }
+            router.on("\(prefix)/Image/disorder", method: .get) { _, _ -> Response in
+                throw ErrorCatalogue.postRequired
+            }
+        }
+    }
+
+    /// The picture of a new challenge for (session, `id`), with no-cache headers.
+    func captcha(_ request: Request, context: some RequestContext) async throws -> Response {
+        let parameters = try await Parameters.read(request, context: context, maxBodySize: 64 << 10)
+        let format: ImageFormat
+        switch parameters["type"]?.lowercased() {
+        case nil, "", "png": format = .png
+        case "jpg", "jpeg": format = .jpeg
+        case "bmp": format = .bmp
+        default: throw ErrorCatalogue.validationFailed
+        }
+        let session = ClientSession.identify(request)
+        let key = try slot(session.id, parameters["id"])
+        let image: CaptchaImage
+        do {
+            image = try await captcha.generate(for: key, format: format, seed: seeds?())
+        } catch {
+            throw ErrorCatalogue.internalError
+        }
+        var headers: HTTPFields = [
+            .contentType: image.mimeType, .cacheControl: "no-store, no-cache, must-revalidate, max-age=0", .expires: "0",
+        ]
+        if let pragma = Self.pragma { headers[pragma] = "no-cache" }  // for HTTP/1.0 caches
+        var response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.bytes)))
+        if session.isNew { response.setCookie(ClientSession.cookie(session.id)) }
+        return response
+    }
+
+    /// Checks `captcha` against the challenge of (session, `id`); `flush`
+    /// (default yes) uses the challenge up whatever the answer.
+    func verify(_ request: Request, context: some RequestContext) async throws -> Response {
+        let parameters = try await Parameters.read(request, context: context, maxBodySize: 64 << 10)
+        guard let session = ClientSession.existing(in: request) else { throw ErrorCatalogue.captchaVerificationFailed }
+        let flush: Bool
+        switch parameters["flush"]?.lowercased() {
+        case nil, "", "yes", "true", "1": flush = true
+        case "no", "false", "0": flush = false
+        default: throw ErrorCatalogue.validationFailed
+        }
+        let passed = try await captcha.verify(parameters["captcha"], for: slot(session, parameters["id"]), flush: flush)
+        guard passed else { throw ErrorCatalogue.captchaVerificationFailed }
+        return Envelope.success(EnvelopeMiddleware<BasicRequestContext>.apiURI(request))
+    }
+
+    /// Scrambles (`action=encrypt`, the default) or restores (`action=decrypt`)
+    /// the uploaded `image` with `key` (64 hex digits, base64 of 32 bytes, or a
+    /// passphrase); replies with the picture in its own format.
+    func disorder(_ request: Request, context: some RequestContext) async throws -> Response {
+        let parameters = try await Parameters.read(request, context: context, maxBodySize: maxBodySize)
+        guard let upload = parameters.files["image"] ?? parameters.files.values.first, !upload.bytes.isEmpty,
+              let keyText = parameters["key"], !keyText.isEmpty
+        else { throw ErrorCatalogue.validationFailed }
+        let key: DisorderKey
+        do { key = try DisorderKey(text: keyText) } catch { throw ErrorCatalogue.validationFailed }
+        let output: [UInt8]
+        do {
+            switch parameters["action"]?.lowercased() {
+            case nil, "", "encrypt": output = try Disorder.scramble(upload.bytes, key: key)
+            case "decrypt": output = try Disorder.unscramble(upload.bytes, key: key)
+            default: throw ErrorCatalogue.validationFailed
+            }
+        } catch let error as APIError {
+            throw error
+        } catch {
+            throw APIError(ErrorCatalogue.validationFailed.code, "\(ErrorCatalogue.validationFailed.message): \(error)")
+        }
+        let format = ImageFormat.sniff(output) ?? .png
+        return Response(
+            status: .ok, headers: [.contentType: format.mimeType, .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
+    }
+
+    func slot(_ session: String, _ scenario: String?) throws -> CaptchaKey {
+        do {
+            return try CaptchaKey(client: session, scenario: scenario ?? "")
+        } catch {
+            throw ErrorCatalogue.validationFailed
+        }
+    }
+}

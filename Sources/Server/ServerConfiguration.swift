@@ -1,0 +1,23 @@
+public import Captcha
+public import Foundation
+
+/// How the server runs: where it listens and the limits it enforces.
+public struct ServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// Largest request body read, in bytes (uploads to `Image/disorder`).
+    public var maxBodySize: Int = 16 << 20
+    /// The captcha options (ThinkPHP names) of `Image/captcha`.
+    public var captcha = CaptchaOptions()
+
+    public init() {}
+
+    /// Defaults overridden by `UPARE_HOST`, `UPARE_PORT` and `UPARE_MAX_BODY`.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let host = environment["UPARE_HOST"], !host.isEmpty { configuration.host = host }
+        if let port = environment["UPARE_PORT"].flatMap(Int.init), (1...65535).contains(port) { configuration.port = port }
+        if let size = environment["UPARE_MAX_BODY"].flatMap(Int.init), size > 0 { configuration.maxBodySize = size }
+        return configuration
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Captcha
+import Foundation
+import Hummingbird
+import Server
+
+/// `upare serve`: the HTTP API. Flags win over UPARE_HOST / UPARE_PORT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the upare HTTP API (stops cleanly on SIGINT/SIGTERM).")
+
+    @Option(help: "Address to listen on (default 127.0.0.1, or UPARE_HOST).")
+    var host: String?
+    @Option(help: "Port to listen on (default 8080, or UPARE_PORT).")
+    var port: Int?
+
+    func run() async throws {
+        var configuration = ServerConfiguration.fromEnvironment()
+        if let host { configuration.host = host }
+        if let port {
+            guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535") }
+            configuration.port = port
+        }
+        do {
+            let application = try ServerApplication.build(configuration: configuration, fonts: FontLibrary.standard())
+            try await application.runService()
+        } catch let error as CaptchaError {
+            FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
