@@ -1,5 +1,6 @@
 public import Captcha
 public import Hummingbird
+public import Logging
 
 /// The upare HTTP API on Hummingbird.
 public enum ServerApplication {
@@ -11,12 +12,29 @@ public enum ServerApplication {
         return router
     }
 
-    /// A ready-to-run application listening where `configuration` says.
-    public static func build(configuration: ServerConfiguration, fonts: FontLibrary) throws -> some ApplicationProtocol {
-        let captcha = try Captcha(options: configuration.captcha, fonts: fonts)
+    /// A ready-to-run application listening where `configuration` says, on `database`.
+    public static func build(
+        configuration: ServerConfiguration, fonts: FontLibrary, database: ServerDatabase
+    ) throws -> some ApplicationProtocol {
+        let captcha = try Captcha(options: configuration.captcha, fonts: fonts, store: SQLCaptchaStore(database: database))
         let routes = ImageRoutes(captcha: captcha, maxBodySize: configuration.maxBodySize)
         return Application(
             router: router(configuration: configuration, imageRoutes: routes),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "upare"))
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "upare"),
+            logger: Logger(label: "upare"))
+    }
+
+    /// Opens the database, serves until SIGINT or SIGTERM (in-flight requests
+    /// finish), then closes the database.
+    public static func run(configuration: ServerConfiguration, fonts: FontLibrary) async throws {
+        let logger = Logger(label: "upare")
+        let database = try await ServerDatabase.open(path: configuration.databasePath, logger: logger)
+        do {
+            try await build(configuration: configuration, fonts: fonts, database: database).runService()
+        } catch {
+            try? await database.close()
+            throw error
+        }
+        try await database.close()
     }
 }

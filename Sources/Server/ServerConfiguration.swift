@@ -7,16 +7,19 @@ public struct ServerConfiguration: Sendable {
     public var port: Int = 8080
     /// Largest request body read, in bytes (uploads to `Image/disorder`).
     public var maxBodySize: Int = 16 << 20
+    /// The SQLite database file, created and migrated on first start.
+    public var databasePath: String = "upare.sqlite"
     /// The captcha options (ThinkPHP names) of `Image/captcha`.
     public var captcha = CaptchaOptions()
 
     public init() {}
 
-    /// Defaults overridden by `UPARE_HOST`, `UPARE_PORT` and `UPARE_MAX_BODY`.
+    /// Defaults overridden by `UPARE_HOST`, `UPARE_PORT`, `UPARE_DATABASE` and `UPARE_MAX_BODY`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerConfiguration {
         var configuration = ServerConfiguration()
         if let host = environment["UPARE_HOST"], !host.isEmpty { configuration.host = host }
         if let port = environment["UPARE_PORT"].flatMap(Int.init), (1...65535).contains(port) { configuration.port = port }
+        if let path = environment["UPARE_DATABASE"], !path.isEmpty { configuration.databasePath = path }
         if let size = environment["UPARE_MAX_BODY"].flatMap(Int.init), size > 0 { configuration.maxBodySize = size }
         return configuration
     }

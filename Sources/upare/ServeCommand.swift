@@ -13,6 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
     var host: String?
     @Option(help: "Port to listen on (default 8080, or UPARE_PORT).")
     var port: Int?
+    @Option(help: "SQLite database file, created on first start (default upare.sqlite, or UPARE_DATABASE).")
+    var database: String?
 
     func run() async throws {
         var configuration = ServerConfiguration.fromEnvironment()
@@ -21,9 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
             guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535") }
             configuration.port = port
         }
+        if let database { configuration.databasePath = database }
         do {
-            let application = try ServerApplication.build(configuration: configuration, fonts: FontLibrary.standard())
-            try await application.runService()
+            try await ServerApplication.run(configuration: configuration, fonts: FontLibrary.standard())
         } catch let error as CaptchaError {
             FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
             throw ExitCode.failure

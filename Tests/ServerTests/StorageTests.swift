@@ -1,0 +1,74 @@
+import Captcha
+import Foundation
+import Logging
+import Server
+import Testing
+
+@Suite("SQLite storage")
+struct StorageTests {
+    static func temporaryDatabase() async throws -> (ServerDatabase, URL) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upare-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let database = try await ServerDatabase.open(path: folder.appendingPathComponent("test.sqlite").path, logger: Logger(label: "test"))
+        return (database, folder)
+    }
+
+    @Test("the file is created, migrated once, and reopened without migrating again")
+    func migrations() async throws {
+        let (database, folder) = try await Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await database.close()
+        let reopened = try await ServerDatabase.open(path: folder.appendingPathComponent("test.sqlite").path, logger: Logger(label: "test"))
+        struct Version: Decodable { var version: Int }
+        let versions = try await reopened.sql.select().column("version").from("schema_migrations").all(decoding: Version.self)
+        #expect(versions.map(\.version) == [1])
+        struct Mode: Decodable { var journal_mode: String }
+        let mode = try await reopened.sql.raw("PRAGMA journal_mode").first(decoding: Mode.self)
+        #expect(mode?.journal_mode == "wal")
+        try await reopened.close()
+    }
+
+    @Test("the SQL captcha store: save, peek, take once, count failures, replace")
+    func captchaStore() async throws {
+        let (database, folder) = try await Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = SQLCaptchaStore(database: database)
+        let key = try CaptchaKey(client: "c'; DROP TABLE captcha_challenges; --", scenario: "login")
+        let record = CaptchaRecord(digest: [1, 2, 3, 255], expiresAt: Date(timeIntervalSince1970: 2_000_000_000))
+        try await store.save(record, for: key)
+        #expect(try await store.peek(key) == record)
+        try await store.recordFailure(key, limit: 3)
+        #expect(try await store.peek(key)?.failedAttempts == 1)
+        try await store.recordFailure(key, limit: 2)
+        #expect(try await store.peek(key) == nil, "dropped at the limit")
+        try await store.save(record, for: key)
+        try await store.save(CaptchaRecord(digest: [9], expiresAt: record.expiresAt), for: key)
+        #expect(try await store.take(key)?.digest == [9])
+        #expect(try await store.take(key) == nil)
+        try await database.close()
+    }
+
+    @Test("captchas verify against the database: right once, even under concurrency, and across restarts")
+    func captchaThroughDatabase() async throws {
+        let (database, folder) = try await Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fonts = ServerFixtures.fonts
+        let secret = try CaptchaSecret(bytes: Array(repeating: 3, count: 32))
+        let key = try CaptchaKey(client: "session", scenario: "login")
+        let captcha = try Captcha(fonts: fonts, secret: secret, store: SQLCaptchaStore(database: database))
+        _ = try await captcha.generate(for: key, seed: 5)
+        try await database.close()
+        // A restarted server with the same secret and file still knows the challenge.
+        let reopened = try await ServerDatabase.open(path: folder.appendingPathComponent("test.sqlite").path, logger: Logger(label: "test"))
+        let again = try Captcha(fonts: fonts, secret: secret, store: SQLCaptchaStore(database: reopened))
+        let answer = ServerFixtures.answer(again, seed: 5)
+        let passes = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<16 { group.addTask { (try? await again.verify(answer, for: key)) ?? false } }
+            var count = 0
+            for await passed in group where passed { count += 1 }
+            return count
+        }
+        #expect(passes == 1)
+        try await reopened.close()
+    }
+}
