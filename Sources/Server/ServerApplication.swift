@@ -5,9 +5,13 @@ public import Logging
 /// The upare HTTP API on Hummingbird.
 public enum ServerApplication {
     /// The router with every endpoint built so far and the envelope middleware.
-    public static func router(configuration: ServerConfiguration, imageRoutes: ImageRoutes) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public static func router(
+        configuration: ServerConfiguration, imageRoutes: ImageRoutes, rateLimiter: RateLimiter = RateLimiter()
+    ) -> Router<ServerRequestContext> {
+        let router = Router(context: ServerRequestContext.self)
         router.add(middleware: EnvelopeMiddleware())
+        router.add(middleware: RateLimitMiddleware(
+            limiter: rateLimiter, limits: configuration.rateLimits, trustedProxies: configuration.trustedProxies))
         imageRoutes.register(on: router)
         return router
     }

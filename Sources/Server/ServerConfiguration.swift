@@ -9,6 +9,10 @@ public struct ServerConfiguration: Sendable {
     public var maxBodySize: Int = 16 << 20
     /// The SQLite database file, created and migrated on first start.
     public var databasePath: String = "upare.sqlite"
+    /// Requests per second per client; `UPARE_RATE_LIMITS=off` turns them off (benchmarks).
+    public var rateLimits = RateLimits()
+    /// Peers whose X-Forwarded-For is believed (`UPARE_TRUSTED_PROXIES`, comma-separated).
+    public var trustedProxies: Set<String> = []
     /// The captcha options (ThinkPHP names) of `Image/captcha`.
     public var captcha = CaptchaOptions()
 
@@ -20,6 +24,10 @@ public struct ServerConfiguration: Sendable {
         if let host = environment["UPARE_HOST"], !host.isEmpty { configuration.host = host }
         if let port = environment["UPARE_PORT"].flatMap(Int.init), (1...65535).contains(port) { configuration.port = port }
         if let path = environment["UPARE_DATABASE"], !path.isEmpty { configuration.databasePath = path }
+        if environment["UPARE_RATE_LIMITS"]?.lowercased() == "off" { configuration.rateLimits.enabled = false }
+        if let proxies = environment["UPARE_TRUSTED_PROXIES"] {
+            configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
         if let size = environment["UPARE_MAX_BODY"].flatMap(Int.init), size > 0 { configuration.maxBodySize = size }
         return configuration
     }

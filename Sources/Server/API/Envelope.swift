@@ -15,6 +15,13 @@ public enum Envelope {
         return response
     }
 
+    /// `apis/<Section>/<action>` of the request path, as the spec writes it.
+    public static func apiURI(_ request: Request) -> String {
+        let parts = request.uri.path.split(separator: "/")
+        guard parts.count >= 3, parts[0] == "api" || parts[0] == "apis" else { return String(request.uri.path.drop { $0 == "/" }) }
+        return (["apis"] + parts.dropFirst().prefix(2)).joined(separator: "/")
+    }
+
     static func response(
         status: HTTPResponse.Status, apiURI: String, code: Int, message: String, payload: [String: any Sendable]
     ) -> Response {

@@ -15,32 +15,25 @@ public struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch let error as APIError {
-            response = Envelope.failure(error, apiURI: Self.apiURI(request))
+            response = Envelope.failure(error, apiURI: Envelope.apiURI(request))
         } catch let error as HTTPError {
             switch error.status {
-            case .notFound: response = Envelope.failure(ErrorCatalogue.notFound, apiURI: Self.apiURI(request))
-            case .methodNotAllowed: response = Envelope.failure(ErrorCatalogue.postRequired, apiURI: Self.apiURI(request))
+            case .notFound: response = Envelope.failure(ErrorCatalogue.notFound, apiURI: Envelope.apiURI(request))
+            case .methodNotAllowed: response = Envelope.failure(ErrorCatalogue.postRequired, apiURI: Envelope.apiURI(request))
             case .contentTooLarge:
                 response = Envelope.failure(
                     APIError(ErrorCatalogue.validationFailed.code, ErrorCatalogue.validationFailed.message, status: .contentTooLarge),
-                    apiURI: Self.apiURI(request))
+                    apiURI: Envelope.apiURI(request))
             default:
                 response = Envelope.failure(
                     APIError(ErrorCatalogue.validationFailed.code, ErrorCatalogue.validationFailed.message, status: error.status),
-                    apiURI: Self.apiURI(request))
+                    apiURI: Envelope.apiURI(request))
             }
         } catch {
             context.logger.error("unhandled error", metadata: ["path": "\(request.uri.path)", "type": "\(type(of: error))"])
-            response = Envelope.failure(ErrorCatalogue.internalError, apiURI: Self.apiURI(request))
+            response = Envelope.failure(ErrorCatalogue.internalError, apiURI: Envelope.apiURI(request))
         }
         context.logger.info("\(request.method) \(request.uri.path) \(response.status.code)")
         return response
-    }
-
-    /// `apis/<Section>/<action>` of the request path, as the spec writes it.
-    static func apiURI(_ request: Request) -> String {
-        let parts = request.uri.path.split(separator: "/")
-        guard parts.count >= 3, parts[0] == "api" || parts[0] == "apis" else { return String(request.uri.path.drop { $0 == "/" }) }
-        return (["apis"] + parts.dropFirst().prefix(2)).joined(separator: "/")
     }
 }

@@ -79,7 +79,7 @@ public struct ImageRoutes: Sendable {
         }
         let passed = try await captcha.verify(parameters["captcha"], for: slot(session, parameters["id"]), flush: flush)
         guard passed else { throw ErrorCatalogue.captchaVerificationFailed }
-        return Envelope.success(EnvelopeMiddleware<BasicRequestContext>.apiURI(request))
+        return Envelope.success(Envelope.apiURI(request))
     }
 
     /// Scrambles (`action=encrypt`, the default) or restores (`action=decrypt`)
