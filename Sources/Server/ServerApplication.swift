@@ -28,6 +28,14 @@ public enum ServerApplication {
             logger: Logger(label: "upare"))
     }
 
+    /// The configured delivery: sendmail for e-mail when a command is set, the
+    /// outbox for everything else.
+    public static func mailer(configuration: ServerConfiguration, database: ServerDatabase) -> any Mailer {
+        let outbox = OutboxMailer(database: database)
+        guard let command = configuration.sendmailCommand else { return outbox }
+        return SendmailMailer(command: command, from: configuration.mailFrom, fallback: outbox)
+    }
+
     /// Opens the database, serves until SIGINT or SIGTERM (in-flight requests
     /// finish), then closes the database.
     public static func run(configuration: ServerConfiguration, fonts: FontLibrary) async throws {

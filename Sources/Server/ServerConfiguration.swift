@@ -13,6 +13,11 @@ public struct ServerConfiguration: Sendable {
     public var rateLimits = RateLimits()
     /// Peers whose X-Forwarded-For is believed (`UPARE_TRUSTED_PROXIES`, comma-separated).
     public var trustedProxies: Set<String> = []
+    /// A sendmail-compatible command for e-mail (`UPARE_SENDMAIL`, e.g.
+    /// `/usr/sbin/sendmail -t -i`); nil keeps every message in the outbox.
+    public var sendmailCommand: [String]? = nil
+    /// The From address of e-mail (`UPARE_MAIL_FROM`).
+    public var mailFrom = "upare@localhost"
     /// The captcha options (ThinkPHP names) of `Image/captcha`.
     public var captcha = CaptchaOptions()
 
@@ -28,6 +33,10 @@ public struct ServerConfiguration: Sendable {
         if let proxies = environment["UPARE_TRUSTED_PROXIES"] {
             configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }
+        if let command = environment["UPARE_SENDMAIL"], !command.isEmpty {
+            configuration.sendmailCommand = command.split(separator: " ").map(String.init)
+        }
+        if let from = environment["UPARE_MAIL_FROM"], !from.isEmpty { configuration.mailFrom = from }
         if let size = environment["UPARE_MAX_BODY"].flatMap(Int.init), size > 0 { configuration.maxBodySize = size }
         return configuration
     }

@@ -17,6 +17,18 @@ enum Migrations {
             """,
             "CREATE INDEX captcha_challenges_expiry ON captcha_challenges (expires_at)",
         ]),
+        (2, "outbox", [
+            """
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                medium TEXT NOT NULL CHECK (medium IN ('email', 'sms')),
+                recipient TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                body TEXT NOT NULL,
+                created_at REAL NOT NULL
+            )
+            """,
+        ]),
     ]
 
     static func apply(to database: any SQLDatabase, logger: Logger) async throws {
