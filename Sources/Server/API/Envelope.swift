@@ -10,9 +10,7 @@ public enum Envelope {
 
     /// An error reply with the catalogue's code and message, and its HTTP status.
     public static func failure(_ error: APIError, apiURI: String) -> Response {
-        var response = response(status: error.status, apiURI: apiURI, code: error.code, message: error.message, payload: [:])
-        if error.code == ErrorCatalogue.rateLimited.code { response.headers[.retryAfter] = "1" }
-        return response
+        response(status: error.status, apiURI: apiURI, code: error.code, message: error.message, payload: [:])
     }
 
     /// `apis/<Section>/<action>` of the request path, as the spec writes it.
