@@ -1,29 +1,55 @@
 public import Captcha
+public import Foundation
 public import Hummingbird
-public import Logging
+import Logging
 
 /// The upare HTTP API on Hummingbird.
 public enum ServerApplication {
     /// The router with every endpoint built so far and the envelope middleware.
     public static func router(
-        configuration: ServerConfiguration, imageRoutes: ImageRoutes, rateLimiter: RateLimiter = RateLimiter()
+        configuration: ServerConfiguration, imageRoutes: ImageRoutes, userRoutes: UserRoutes,
+        rateLimiter: RateLimiter = RateLimiter()
     ) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: EnvelopeMiddleware())
         router.add(middleware: RateLimitMiddleware(
             limiter: rateLimiter, limits: configuration.rateLimits, trustedProxies: configuration.trustedProxies))
         imageRoutes.register(on: router)
+        userRoutes.register(on: router)
         return router
+    }
+
+    /// The captcha engine and account services of `configuration` on `database`.
+    public static func services(
+        configuration: ServerConfiguration, fonts: FontLibrary, database: ServerDatabase,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> UserRoutes.Services {
+        let secret: ServerSecret
+        if let text = configuration.secret {
+            secret = try ServerSecret(text: text)
+        } else {
+            secret = try await ServerSecret.stored(in: database)
+        }
+        let captcha = try Captcha(
+            options: configuration.captcha, fonts: fonts, secret: CaptchaSecret(bytes: secret.derive("captcha")),
+            store: SQLCaptchaStore(database: database, now: now), now: now)
+        return UserRoutes.Services(
+            captcha: captcha, users: UserStore(database: database), sessions: SessionStore(database: database),
+            codes: VerificationCodes(database: database, secret: secret),
+            throttle: LoginThrottle(database: database, limits: configuration.loginLimits),
+            messages: MessageStore(database: database), hasher: PasswordHasher(cost: configuration.bcryptCost),
+            mailer: mailer(configuration: configuration, database: database), now: now)
     }
 
     /// A ready-to-run application listening where `configuration` says, on `database`.
     public static func build(
         configuration: ServerConfiguration, fonts: FontLibrary, database: ServerDatabase
-    ) throws -> some ApplicationProtocol {
-        let captcha = try Captcha(options: configuration.captcha, fonts: fonts, store: SQLCaptchaStore(database: database))
-        let routes = ImageRoutes(captcha: captcha, maxBodySize: configuration.maxBodySize)
+    ) async throws -> some ApplicationProtocol {
+        let services = try await services(configuration: configuration, fonts: fonts, database: database)
+        let imageRoutes = ImageRoutes(captcha: services.captcha, maxBodySize: configuration.maxBodySize)
+        let userRoutes = UserRoutes(services: services, trustedProxies: configuration.trustedProxies)
         return Application(
-            router: router(configuration: configuration, imageRoutes: routes),
+            router: router(configuration: configuration, imageRoutes: imageRoutes, userRoutes: userRoutes),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "upare"),
             logger: Logger(label: "upare"))
     }

@@ -20,10 +20,17 @@ public struct ServerConfiguration: Sendable {
     public var mailFrom = "upare@localhost"
     /// The captcha options (ThinkPHP names) of `Image/captcha`.
     public var captcha = CaptchaOptions()
+    /// bcrypt's cost for passwords (`UPARE_BCRYPT_COST`, 4...31).
+    public var bcryptCost: UInt8 = 12
+    /// The master secret (`UPARE_SECRET`, at least 32 characters); nil keeps a
+    /// random one in the database, shared by every instance using it.
+    public var secret: String? = nil
+    /// Failed logins allowed per account and per address in a window.
+    public var loginLimits = LoginThrottle.Limits()
 
     public init() {}
 
-    /// Defaults overridden by `UPARE_HOST`, `UPARE_PORT`, `UPARE_DATABASE` and `UPARE_MAX_BODY`.
+    /// Defaults overridden by the `UPARE_*` variables named above.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerConfiguration {
         var configuration = ServerConfiguration()
         if let host = environment["UPARE_HOST"], !host.isEmpty { configuration.host = host }
@@ -38,6 +45,8 @@ public struct ServerConfiguration: Sendable {
         }
         if let from = environment["UPARE_MAIL_FROM"], !from.isEmpty { configuration.mailFrom = from }
         if let size = environment["UPARE_MAX_BODY"].flatMap(Int.init), size > 0 { configuration.maxBodySize = size }
+        if let cost = environment["UPARE_BCRYPT_COST"].flatMap(UInt8.init), (4...31).contains(cost) { configuration.bcryptCost = cost }
+        if let secret = environment["UPARE_SECRET"], !secret.isEmpty { configuration.secret = secret }
         return configuration
     }
 }

@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as CaptchaError {
             FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
             throw ExitCode.failure
+        } catch let error as ServerSecretError {
+            FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
+            throw ExitCode.failure
         }
     }
 }

@@ -53,14 +53,9 @@ struct RateLimitTests {
 
     @Test("over the limit: 429, code 201204 and Retry-After")
     func endpoint() async throws {
-        let (_, captcha) = try ServerFixtures.application()
-        var configuration = ServerConfiguration()
-        configuration.rateLimits.captcha = RateLimiter.Limit(burst: 2, perSecond: 0.5)
-        let clock = ManualClock()
-        let router = ServerApplication.router(
-            configuration: configuration, imageRoutes: ImageRoutes(captcha: captcha, maxBodySize: 1 << 20),
-            rateLimiter: RateLimiter(now: clock.function))
-        try await Application(router: router).test(.router) { client in
+        let server = try await TestServer.make { $0.rateLimits.captcha = RateLimiter.Limit(burst: 2, perSecond: 0.5) }
+        let clock = server.clock
+        try await server.test { client in
             for _ in 0..<2 {
                 try await client.execute(uri: "/api/Image/captcha", method: .get) { #expect($0.status == .ok) }
             }

@@ -17,22 +17,6 @@ enum ServerFixtures {
         }
     }()
 
-    /// An application whose captchas use seeds 1, 2, 3... so tests know the answers.
-    static func application(maxBodySize: Int = 1 << 20) throws -> (some ApplicationProtocol, Captcha) {
-        let captcha = try Captcha(fonts: fonts)
-        let counter = Mutex<UInt64>(0)
-        let routes = ImageRoutes(captcha: captcha, maxBodySize: maxBodySize) {
-            counter.withLock { value in
-                value += 1
-                return value
-            }
-        }
-        var configuration = ServerConfiguration()
-        configuration.maxBodySize = maxBodySize
-        let app = Application(router: ServerApplication.router(configuration: configuration, imageRoutes: routes))
-        return (app, captcha)
-    }
-
     static func answer(_ captcha: Captcha, seed: UInt64) -> String {
         var random = CaptchaRandom(seed: seed)
         return captcha.renderer.challenges.make(using: &random).answer
@@ -69,8 +53,8 @@ struct EnvelopeTests {
 
     @Test("unknown routes, wrong methods and the /apis/ prefix")
     func routing() async throws {
-        let (app, _) = try ServerFixtures.application()
-        try await app.test(.router) { client in
+        let server = try await TestServer.make()
+        try await server.test { client in
             try await client.execute(uri: "/api/Nope/nothing", method: .get) { response in
                 #expect(response.status == .notFound)
                 let body = try ServerFixtures.json(response)
@@ -93,8 +77,8 @@ struct EnvelopeTests {
 struct ImageEndpointTests {
     @Test("captcha: image bytes, content type, no-cache, a session cookie")
     func captcha() async throws {
-        let (app, _) = try ServerFixtures.application()
-        try await app.test(.router) { client in
+        let server = try await TestServer.make()
+        try await server.test { client in
             for (type, format) in [("png", ImageFormat.png), ("jpg", .jpeg), ("bmp", .bmp), ("", .png)] {
                 try await client.execute(uri: "/api/Image/captcha?type=\(type)&id=login", method: .get) { response in
                     #expect(response.status == .ok)
@@ -116,8 +100,9 @@ struct ImageEndpointTests {
 
     @Test("captcha then verify: right once, flush yes uses it up, flush no keeps it after a wrong answer")
     func verifyFlow() async throws {
-        let (app, captcha) = try ServerFixtures.application()
-        try await app.test(.router) { client in
+        let server = try await TestServer.make()
+        let captcha = server.captcha
+        try await server.test { client in
             let cookie = try await client.execute(uri: "/api/Image/captcha?id=login", method: .get) { response in
                 try #require(ServerFixtures.cookie(response))
             }
@@ -177,7 +162,7 @@ struct ImageEndpointTests {
 
     @Test("disorder: upload, scramble, restore exactly; wrong key and oversized uploads refused")
     func disorder() async throws {
-        let (app, _) = try ServerFixtures.application(maxBodySize: 200_000)
+        let server = try await TestServer.make(maxBodySize: 200_000)
         let picture: Image = {
             var image = Image(width: 64, height: 48)
             for y in 0..<48 { for x in 0..<64 { image[x, y] = RGBA(UInt8(x * 4), UInt8(y * 5), UInt8((x + y) % 256)) } }
@@ -186,7 +171,7 @@ struct ImageEndpointTests {
         let png = try PNG.encode(picture)
         let key = String(repeating: "ab", count: 32)
         let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=upare-test-boundary"]
-        try await app.test(.router) { client in
+        try await server.test { client in
             let scrambled = try await client.execute(
                 uri: "/api/Image/disorder", method: .post, headers: headers, body: Self.multipart(["key": key], file: png)
             ) { response in
@@ -208,7 +193,7 @@ struct ImageEndpointTests {
             ) { response in
                 let body = try ServerFixtures.json(response)
                 #expect(body["error_code"] as? Int == 100004)
-                #expect((body["message"] as? String)?.contains("wrong key") == true)
+                #expect((body["detail"] as? String)?.contains("wrong key") == true)
             }
             try await client.execute(
                 uri: "/api/Image/disorder", method: .post, headers: headers,

@@ -6,16 +6,30 @@ public struct APIError: Error, Sendable, Equatable {
     public let code: Int
     public let message: String
     public let status: HTTPResponse.Status
+    /// What exactly was wrong, for the client (the `detail` key of the reply);
+    /// never internals, never secrets.
+    public let detail: String?
 
-    public init(_ code: Int, _ message: String, status: HTTPResponse.Status = .badRequest) {
+    public init(_ code: Int, _ message: String, status: HTTPResponse.Status = .badRequest, detail: String? = nil) {
         self.code = code
         self.message = message
         self.status = status
+        self.detail = detail
+    }
+
+    /// The same error explaining what was wrong.
+    public func because(_ detail: String) -> APIError {
+        APIError(code, message, status: status, detail: detail)
+    }
+
+    /// The same error with another HTTP status.
+    public func with(status: HTTPResponse.Status) -> APIError {
+        APIError(code, message, status: status, detail: detail)
     }
 
     /// The same error with a formatted message (the spec's `%d` placeholders).
     public func formatted(_ value: Int) -> APIError {
-        APIError(code, message.replacingOccurrences(of: "%d", with: String(value)), status: status)
+        APIError(code, message.replacingOccurrences(of: "%d", with: String(value)), status: status, detail: detail)
     }
 }
 

@@ -9,8 +9,14 @@ public enum Envelope {
     }
 
     /// An error reply with the catalogue's code and message, and its HTTP status.
-    public static func failure(_ error: APIError, apiURI: String) -> Response {
-        response(status: error.status, apiURI: apiURI, code: error.code, message: error.message, payload: [:])
+    /// With `retryAfter`, the seconds to wait go in `Retry-After` and `retry_after`.
+    public static func failure(_ error: APIError, apiURI: String, retryAfter: Int? = nil) -> Response {
+        var payload: [String: any Sendable] = [:]
+        if let detail = error.detail { payload["detail"] = detail }
+        if let retryAfter { payload["retry_after"] = retryAfter }
+        var reply = response(status: error.status, apiURI: apiURI, code: error.code, message: error.message, payload: payload)
+        if let retryAfter { reply.headers[.retryAfter] = String(retryAfter) }
+        return reply
     }
 
     /// `apis/<Section>/<action>` of the request path, as the spec writes it.

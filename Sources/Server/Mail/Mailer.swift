@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A message to a person: an e-mail, or a text message to a phone number.
 public struct OutgoingMessage: Sendable, Equatable {

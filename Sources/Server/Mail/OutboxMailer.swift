@@ -1,5 +1,5 @@
 public import Foundation
-public import SQLKit
+import SQLKit
 
 /// The default delivery: messages are kept in the database's `outbox` table,
 /// readable with `upare outbox`. SMS always go here; so does e-mail until a

@@ -29,13 +29,15 @@ public struct RateLimitMiddleware: RouterMiddleware {
         case "Image/captcha": (bucket, limit) = ("captcha", limits.captcha)
         case "Image/captchaVerify": (bucket, limit) = ("verify", limits.verify)
         case "Image/disorder": (bucket, limit) = ("disorder", limits.disorder)
+        case "User/login": (bucket, limit) = ("login", limits.login)
+        case "User/register": (bucket, limit) = ("register", limits.register)
+        case "User/sendcode": (bucket, limit) = ("sendcode", limits.sendcode)
         default: (bucket, limit) = ("api", limits.general)
         }
         let client = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
         if let wait = limiter.take(bucket, client: client, limit: limit) {
-            var response = Envelope.failure(ErrorCatalogue.rateLimited, apiURI: Envelope.apiURI(request))
-            response.headers[.retryAfter] = String(max(1, Int(wait.rounded(.up))))
-            return response
+            return Envelope.failure(
+                ErrorCatalogue.rateLimited, apiURI: Envelope.apiURI(request), retryAfter: max(1, Int(wait.rounded(.up))))
         }
         return try await next(request, context)
     }
@@ -47,6 +49,9 @@ public struct RateLimits: Sendable, Equatable {
     public var captcha = RateLimiter.Limit(burst: 30, perSecond: 5)
     public var verify = RateLimiter.Limit(burst: 30, perSecond: 5)
     public var disorder = RateLimiter.Limit(burst: 10, perSecond: 1)
+    public var login = RateLimiter.Limit(burst: 10, perSecond: 0.5)
+    public var register = RateLimiter.Limit(burst: 5, perSecond: 0.1)
+    public var sendcode = RateLimiter.Limit(burst: 5, perSecond: 0.2)
     public var general = RateLimiter.Limit(burst: 100, perSecond: 20)
 
     public init() {}

@@ -3,7 +3,8 @@ public import Hummingbird
 
 /// The anonymous session a browser keeps in a cookie: the "client" half of a
 /// captcha slot. A random 256-bit value from the system CSPRNG; HttpOnly,
-/// SameSite=Lax. (Logins will attach accounts to it with the user endpoints.)
+/// SameSite=Lax. A login replaces it with a new token that `SessionStore` ties
+/// to the account.
 public enum ClientSession {
     public static let cookieName = "upare_session"
 
@@ -18,15 +19,20 @@ public enum ClientSession {
     /// The request's session id, or a new one (then `isNew`).
     public static func identify(_ request: Request) -> (id: String, isNew: Bool) {
         if let id = existing(in: request) { return (id, false) }
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let id = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        return (id, true)
+        return (newToken(), true)
     }
 
-    public static func cookie(_ id: String) -> Cookie {
-        Cookie(name: cookieName, value: id, path: "/", httpOnly: true, sameSite: .lax)
+    /// 256 bits from the system CSPRNG, base64url without padding (43 characters).
+    public static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The cookie carrying `id`: for the browser session, or for `maxAge` seconds.
+    public static func cookie(_ id: String, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: cookieName, value: id, maxAge: maxAge, path: "/", httpOnly: true, sameSite: .lax)
     }
 }

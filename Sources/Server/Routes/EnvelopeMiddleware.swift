@@ -16,18 +16,19 @@ public struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as APIError {
             response = Envelope.failure(error, apiURI: Envelope.apiURI(request))
+        } catch let wait as RetryAfter {
+            response = Envelope.failure(wait.error, apiURI: Envelope.apiURI(request), retryAfter: wait.seconds)
         } catch let error as HTTPError {
             switch error.status {
             case .notFound: response = Envelope.failure(ErrorCatalogue.notFound, apiURI: Envelope.apiURI(request))
             case .methodNotAllowed: response = Envelope.failure(ErrorCatalogue.postRequired, apiURI: Envelope.apiURI(request))
             case .contentTooLarge:
                 response = Envelope.failure(
-                    APIError(ErrorCatalogue.validationFailed.code, ErrorCatalogue.validationFailed.message, status: .contentTooLarge),
+                    ErrorCatalogue.validationFailed.with(status: .contentTooLarge).because(error.body ?? "the request body is too large"),
                     apiURI: Envelope.apiURI(request))
             default:
                 response = Envelope.failure(
-                    APIError(ErrorCatalogue.validationFailed.code, ErrorCatalogue.validationFailed.message, status: error.status),
-                    apiURI: Envelope.apiURI(request))
+                    ErrorCatalogue.validationFailed.with(status: error.status), apiURI: Envelope.apiURI(request))
             }
         } catch {
             context.logger.error("unhandled error", metadata: ["path": "\(request.uri.path)", "type": "\(type(of: error))"])

@@ -102,7 +102,7 @@ public struct ImageRoutes: Sendable {
         } catch let error as APIError {
             throw error
         } catch {
-            throw APIError(ErrorCatalogue.validationFailed.code, "\(ErrorCatalogue.validationFailed.message): \(error)")
+            throw ErrorCatalogue.validationFailed.because("\(error)")
         }
         let format = ImageFormat.sniff(output) ?? .png
         return Response(

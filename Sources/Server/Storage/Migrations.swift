@@ -29,6 +29,74 @@ enum Migrations {
             )
             """,
         ]),
+        (3, "server secret", [
+            "CREATE TABLE server_secret (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1), secret BLOB NOT NULL)",
+        ]),
+        (4, "users and sessions", [
+            // The *_key columns hold the case-folded form that uniqueness is about.
+            """
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                username TEXT NOT NULL,
+                username_key TEXT NOT NULL UNIQUE,
+                email TEXT NOT NULL,
+                email_key TEXT NOT NULL UNIQUE,
+                email_confirmed INTEGER NOT NULL DEFAULT 0,
+                phone TEXT UNIQUE,
+                nickname TEXT,
+                nickname_key TEXT UNIQUE,
+                password_hash TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL
+            )
+            """,
+            // Only a hash of each session token is stored: a copy of the database
+            // does not log anyone in.
+            """
+            CREATE TABLE sessions (
+                token_hash BLOB PRIMARY KEY NOT NULL,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                persistent INTEGER NOT NULL,
+                created_at REAL NOT NULL,
+                expires_at REAL NOT NULL
+            )
+            """,
+            "CREATE INDEX sessions_user ON sessions (user_id)",
+            "CREATE INDEX sessions_expiry ON sessions (expires_at)",
+        ]),
+        (5, "verification codes and login failures", [
+            """
+            CREATE TABLE verification_codes (
+                medium TEXT PRIMARY KEY NOT NULL,
+                code_digest BLOB NOT NULL,
+                sent_at REAL NOT NULL,
+                expires_at REAL NOT NULL,
+                failed_attempts INTEGER NOT NULL DEFAULT 0
+            )
+            """,
+            """
+            CREATE TABLE login_failures (
+                subject TEXT PRIMARY KEY NOT NULL,
+                failures INTEGER NOT NULL,
+                window_start REAL NOT NULL
+            )
+            """,
+        ]),
+        (6, "messages", [
+            """
+            CREATE TABLE messages (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                sender_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+                kind TEXT NOT NULL,
+                title TEXT NOT NULL,
+                body TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                read_at REAL
+            )
+            """,
+            "CREATE INDEX messages_user ON messages (user_id, id)",
+        ]),
     ]
 
     static func apply(to database: any SQLDatabase, logger: Logger) async throws {

@@ -1,0 +1,270 @@
+public import Captcha
+public import Foundation
+public import Hummingbird
+import HTTPTypes
+import Logging
+
+/// Section 2.2 of the spec (2.2.0 to 2.2.2, 2.2.5 to 2.2.9): accounts, login
+/// sessions, verification codes and the inbox. Every action is POST; a GET is
+/// answered with 200001.
+public struct UserRoutes: Sendable {
+    public struct Services: Sendable {
+        public var captcha: Captcha
+        public var users: UserStore
+        public var sessions: SessionStore
+        public var codes: VerificationCodes
+        public var throttle: LoginThrottle
+        public var messages: MessageStore
+        public var hasher: PasswordHasher
+        public var mailer: any Mailer
+        public var now: @Sendable () -> Date
+
+        public init(
+            captcha: Captcha, users: UserStore, sessions: SessionStore, codes: VerificationCodes, throttle: LoginThrottle,
+            messages: MessageStore, hasher: PasswordHasher, mailer: any Mailer, now: @escaping @Sendable () -> Date = Date.init
+        ) {
+            self.captcha = captcha
+            self.users = users
+            self.sessions = sessions
+            self.codes = codes
+            self.throttle = throttle
+            self.messages = messages
+            self.hasher = hasher
+            self.mailer = mailer
+            self.now = now
+        }
+    }
+
+    let services: Services
+    let trustedProxies: Set<String>
+    public let authenticator: Authenticator
+
+    static let maxBodySize = 64 << 10
+
+    public init(services: Services, trustedProxies: Set<String>) {
+        self.services = services
+        self.trustedProxies = trustedProxies
+        authenticator = Authenticator(sessions: services.sessions, users: services.users, now: services.now)
+    }
+
+    /// The actions of `/api/User/`, by their path component.
+    enum Action: String, CaseIterable {
+        case register, login, logout, validateUniqueUsername, validateUniqueEmail, sendcode, validateCommunicationCode, message
+    }
+
+    public func register(on router: Router<ServerRequestContext>) {
+        for prefix in ["api", "apis"] {
+            for action in Action.allCases {
+                router.on("\(prefix)/User/\(action.rawValue)", method: .post) { request, context in
+                    let parameters = try await Parameters.read(request, context: context, maxBodySize: Self.maxBodySize)
+                    return try await self.handle(action, request, context, parameters)
+                }
+                router.on("\(prefix)/User/\(action.rawValue)", method: .get) { _, _ -> Response in
+                    throw ErrorCatalogue.postRequired
+                }
+            }
+        }
+    }
+
+    func handle(
+        _ action: Action, _ request: Request, _ context: ServerRequestContext, _ parameters: Parameters
+    ) async throws -> Response {
+        switch action {
+        case .register: try await registerAccount(request, parameters)
+        case .login: try await login(request, context, parameters)
+        case .logout: try await logout(request)
+        case .validateUniqueUsername: try await validateUniqueUsername(request, parameters)
+        case .validateUniqueEmail: try await validateUniqueEmail(request, parameters)
+        case .sendcode: try await sendCode(request, parameters)
+        case .validateCommunicationCode: try await validateCode(request, parameters)
+        case .message: try await message(request, parameters)
+        }
+    }
+
+    // MARK: 2.2.2 register
+
+    /// Creates the account, then mails a code that confirms the address. When
+    /// the code cannot be sent the account is removed again and 202201 says
+    /// so: the client may simply try again.
+    func registerAccount(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        let username = try AccountRules.username(parameters["username"])
+        let password = try AccountRules.password(parameters["password"], username: username)
+        let email = try AccountRules.email(parameters["email"])
+        if try await services.users.usernameTaken(username) { throw ErrorCatalogue.usernameExists }
+        if try await services.users.emailTaken(email) { throw ErrorCatalogue.emailExists }
+        let hash = try await services.hasher.hash(password)
+        let user = try await services.users.create(username: username, email: email, passwordHash: hash, at: services.now())
+        do {
+            try await deliverCode(to: .email(email))
+        } catch {
+            try? await services.users.delete(id: user.id)
+            throw ErrorCatalogue.sendCodeFailed
+        }
+        try await services.messages.send(
+            to: user.id, kind: "system", title: "Welcome to upare",
+            body: "Your account \(user.username) is ready. Confirm \(user.email) with the code we sent there.",
+            at: services.now())
+        return Envelope.success(Envelope.apiURI(request), user.payload.merging(["code_sent": true]) { $1 })
+    }
+
+    // MARK: 2.2.1 login
+
+    /// Username (or e-mail) and password behind a captcha, throttled per account
+    /// and per address. Success issues a new session token in the cookie.
+    func login(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws -> Response {
+        guard let login = parameters["username"]?.trimmingCharacters(in: .whitespaces), !login.isEmpty,
+              let password = parameters["password"], !password.isEmpty
+        else { throw ErrorCatalogue.usernamePasswordRequired }
+        let address = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
+        if let wait = try await services.throttle.wait(login: login, address: address, at: services.now()) {
+            throw RetryAfter(error: ErrorCatalogue.rateLimited.because("too many failed logins; try again later"), seconds: wait)
+        }
+        guard let client = ClientSession.existing(in: request),
+              let key = try? CaptchaKey(client: client, scenario: parameters["id"] ?? ""),
+              try await services.captcha.verify(parameters["captcha"], for: key, flush: true)
+        else { throw ErrorCatalogue.invalidCaptcha }
+
+        let account = try await services.users.credentials(login)
+        guard try await services.hasher.verify(password, against: account?.passwordHash), let user = account?.user else {
+            try await services.throttle.recordFailure(login: login, address: address, at: services.now())
+            // Unknown accounts get the same answer as wrong passwords.
+            throw ErrorCatalogue.incorrectPassword
+        }
+        try await services.throttle.recordSuccess(login: login, address: address)
+        let remember = Self.flag(parameters["remember"])
+        if let old = ClientSession.existing(in: request) { try await services.sessions.delete(token: old) }
+        let token = try await services.sessions.create(userID: user.id, persistent: remember, at: services.now())
+        let lifetime = remember ? SessionStore.rememberedLifetime : SessionStore.sessionLifetime
+        var response = Envelope.success(
+            Envelope.apiURI(request), user.payload.merging(["session_expires_in": Int(lifetime)]) { $1 })
+        response.setCookie(ClientSession.cookie(token, maxAge: remember ? Int(lifetime) : nil))
+        return response
+    }
+
+    /// Ends the caller's session (an addition to the spec: a session needs an end).
+    func logout(_ request: Request) async throws -> Response {
+        if let token = ClientSession.existing(in: request) { try await services.sessions.delete(token: token) }
+        var response = Envelope.success(Envelope.apiURI(request))
+        response.setCookie(ClientSession.cookie("", maxAge: 0))
+        return response
+    }
+
+    // MARK: 2.2.5, 2.2.6 uniqueness
+
+    func validateUniqueUsername(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        try await ResponseType.reply(request, parameters) {
+            let username = try AccountRules.username(parameters["username"])
+            if try await services.users.usernameTaken(username) { throw ErrorCatalogue.usernameRegistered }
+            return [:]
+        }
+    }
+
+    func validateUniqueEmail(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        try await ResponseType.reply(request, parameters) {
+            let email = try AccountRules.email(parameters["email"])
+            if try await services.users.emailTaken(email) { throw ErrorCatalogue.emailExists }
+            return [:]
+        }
+    }
+
+    // MARK: 2.2.7, 2.2.8 verification codes
+
+    /// The medium named, or the caller's own e-mail address (202101 without a login).
+    func medium(_ request: Request, _ parameters: Parameters) async throws -> Medium {
+        if let raw = parameters["medium"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            return try AccountRules.medium(raw)
+        }
+        return .email(try await authenticator.requireUser(request).email)
+    }
+
+    func sendCode(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        let medium = try await medium(request, parameters)
+        do {
+            try await deliverCode(to: medium)
+        } catch is DeliveryError {
+            throw ErrorCatalogue.mailSendingFailed
+        }
+        return Envelope.success(Envelope.apiURI(request), ["expires_in": Int(VerificationCodes.lifetime)])
+    }
+
+    /// Issues and delivers a code; 202007 (429, Retry-After) inside the interval.
+    /// A code that cannot be delivered is withdrawn.
+    func deliverCode(to medium: Medium) async throws {
+        switch try await services.codes.issue(for: medium, at: services.now()) {
+        case .wait(let seconds):
+            throw RetryAfter(error: ErrorCatalogue.sendingInterval.formatted(seconds), seconds: seconds)
+        case .code(let code):
+            do {
+                try await services.mailer.deliver(Self.message(code: code, to: medium))
+            } catch {
+                try? await services.codes.withdraw(code, for: medium)
+                throw error
+            }
+        }
+    }
+
+    static func message(code: String, to medium: Medium) -> OutgoingMessage {
+        let minutes = Int(VerificationCodes.lifetime / 60)
+        switch medium {
+        case .email(let address):
+            return OutgoingMessage(
+                medium: .email, recipient: address, subject: "Your upare verification code",
+                body: """
+                    Your upare verification code is \(code).
+
+                    It expires in \(minutes) minutes. If you did not ask for it, you can ignore this message.
+                    """)
+        case .phone(let number):
+            return OutgoingMessage(
+                medium: .sms, recipient: number, subject: "",
+                body: "upare code: \(code) (valid \(minutes) min)")
+        }
+    }
+
+    func validateCode(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        let medium = try await medium(request, parameters)
+        guard let code = parameters["code"]?.trimmingCharacters(in: .whitespaces), code.count == 6,
+              code.allSatisfy({ $0.isASCII && $0.isNumber }),
+              try await services.codes.check(code, for: medium, at: services.now())
+        else { throw ErrorCatalogue.verificationCodeFailed }
+        // Proof of reading the mailbox confirms the account registered with it.
+        if case .email(let address) = medium { try await services.users.confirmEmail(address, at: services.now()) }
+        return Envelope.success(Envelope.apiURI(request))
+    }
+
+    // MARK: 2.2.9 messages
+
+    /// Without `id`, the caller's inbox (newest first; `limit` up to 1000 and
+    /// `offset`); with `id`, that message, marked read. Only one's own messages.
+    func message(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        let user = try await authenticator.requireUser(request)
+        if let raw = parameters["id"], !raw.isEmpty {
+            guard let id = Int(raw) else { throw ErrorCatalogue.validationFailed.because("id must be a message number") }
+            guard let message = try await services.messages.read(id, for: user.id, at: services.now()) else {
+                throw ErrorCatalogue.notFound.because("no message \(id) in your inbox")
+            }
+            return Envelope.success(Envelope.apiURI(request), ["item": message.payload])
+        }
+        let limit = try Self.integer(parameters["limit"], name: "limit", default: 100, range: 1...1000)
+        let offset = try Self.integer(parameters["offset"], name: "offset", default: 0, range: 0...Int(Int32.max))
+        let messages = try await services.messages.list(for: user.id, limit: limit, offset: offset)
+        let counts = try await services.messages.counts(for: user.id)
+        return Envelope.success(Envelope.apiURI(request), [
+            "messages": messages.map(\.payload), "total": counts.total, "unread": counts.unread,
+        ])
+    }
+
+    // MARK: helpers
+
+    static func flag(_ raw: String?) -> Bool {
+        ["1", "true", "yes", "on"].contains(raw?.lowercased() ?? "")
+    }
+
+    static func integer(_ raw: String?, name: String, default value: Int, range: ClosedRange<Int>) throws(APIError) -> Int {
+        guard let raw, !raw.isEmpty else { return value }
+        guard let number = Int(raw), range.contains(number) else {
+            throw ErrorCatalogue.validationFailed.because("\(name) must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return number
+    }
+}

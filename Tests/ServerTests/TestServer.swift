@@ -1,0 +1,89 @@
+import Captcha
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Server
+import Synchronization
+import Testing
+
+/// The real router on a real SQLite file in a temporary folder, with a manual
+/// clock, bcrypt at cost 4, and captchas seeded 1, 2, 3... so that tests know
+/// the answers. `test` runs requests, then closes and removes the database.
+final class TestServer: Sendable {
+    let database: ServerDatabase
+    let folder: URL
+    let clock: ManualClock
+    let services: UserRoutes.Services
+    let responder: RouterResponder<ServerRequestContext>
+    private let seeds = SeedCounter()
+
+    var captcha: Captcha { services.captcha }
+
+    static func make(
+        maxBodySize: Int = 1 << 20,
+        configure: (inout ServerConfiguration) -> Void = { _ in },
+        mailer: ((ServerDatabase, URL) throws -> any Mailer)? = nil
+    ) async throws -> TestServer {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upare-server-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let database = try await ServerDatabase.open(path: folder.appendingPathComponent("test.sqlite").path, logger: Logger(label: "test"))
+        var configuration = ServerConfiguration()
+        configuration.maxBodySize = maxBodySize
+        configuration.bcryptCost = 4
+        configure(&configuration)
+        let clock = ManualClock()
+        var services = try await ServerApplication.services(
+            configuration: configuration, fonts: ServerFixtures.fonts, database: database, now: clock.function)
+        if let mailer { services.mailer = try mailer(database, folder) }
+        return TestServer(
+            database: database, folder: folder, clock: clock, services: services, configuration: configuration)
+    }
+
+    private init(database: ServerDatabase, folder: URL, clock: ManualClock, services: UserRoutes.Services, configuration: ServerConfiguration) {
+        self.database = database
+        self.folder = folder
+        self.clock = clock
+        self.services = services
+        let seeds = self.seeds
+        let imageRoutes = ImageRoutes(captcha: services.captcha, maxBodySize: configuration.maxBodySize) { seeds.next() }
+        responder = ServerApplication.router(
+            configuration: configuration, imageRoutes: imageRoutes,
+            userRoutes: UserRoutes(services: services, trustedProxies: configuration.trustedProxies),
+            rateLimiter: RateLimiter(now: clock.function)
+        ).buildResponder()
+    }
+
+    /// The answer of the most recent captcha served.
+    var lastAnswer: String {
+        ServerFixtures.answer(captcha, seed: seeds.last)
+    }
+
+    func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        let result: Value
+        do {
+            result = try await Application(responder: responder).test(.router, body)
+        } catch {
+            try? await database.close()
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+        try await database.close()
+        try? FileManager.default.removeItem(at: folder)
+        return result
+    }
+}
+
+/// Captcha seeds 1, 2, 3...
+final class SeedCounter: Sendable {
+    private let value = Mutex<UInt64>(0)
+
+    func next() -> UInt64 {
+        value.withLock { value in
+            value += 1
+            return value
+        }
+    }
+
+    var last: UInt64 { value.withLock { $0 } }
+}
