@@ -51,7 +51,15 @@ public enum ServerApplication {
         return Application(
             router: router(configuration: configuration, imageRoutes: imageRoutes, userRoutes: userRoutes),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "upare"),
-            logger: Logger(label: "upare"))
+            logger: logger(configuration))
+    }
+
+    /// The server's logger at `configuration.logLevel`; each request is logged
+    /// (method, path, status) at debug.
+    static func logger(_ configuration: ServerConfiguration) -> Logger {
+        var logger = Logger(label: "upare")
+        logger.logLevel = configuration.logLevel
+        return logger
     }
 
     /// The configured delivery: sendmail for e-mail when a command is set, the
@@ -65,7 +73,7 @@ public enum ServerApplication {
     /// Opens the database, serves until SIGINT or SIGTERM (in-flight requests
     /// finish), then closes the database.
     public static func run(configuration: ServerConfiguration, fonts: FontLibrary) async throws {
-        let logger = Logger(label: "upare")
+        let logger = logger(configuration)
         let database = try await ServerDatabase.open(path: configuration.databasePath, logger: logger)
         do {
             try await build(configuration: configuration, fonts: fonts, database: database).runService()

@@ -1,5 +1,6 @@
 public import Captcha
 public import Foundation
+public import Logging
 
 /// How the server runs: where it listens and the limits it enforces.
 public struct ServerConfiguration: Sendable {
@@ -27,6 +28,9 @@ public struct ServerConfiguration: Sendable {
     public var secret: String? = nil
     /// Failed logins allowed per account and per address in a window.
     public var loginLimits = LoginThrottle.Limits()
+    /// `UPARE_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical);
+    /// `debug` adds a line per request.
+    public var logLevel: Logger.Level = .info
 
     public init() {}
 
@@ -47,6 +51,7 @@ public struct ServerConfiguration: Sendable {
         if let size = environment["UPARE_MAX_BODY"].flatMap(Int.init), size > 0 { configuration.maxBodySize = size }
         if let cost = environment["UPARE_BCRYPT_COST"].flatMap(UInt8.init), (4...31).contains(cost) { configuration.bcryptCost = cost }
         if let secret = environment["UPARE_SECRET"], !secret.isEmpty { configuration.secret = secret }
+        if let level = environment["UPARE_LOG_LEVEL"].flatMap({ Logger.Level(rawValue: $0.lowercased()) }) { configuration.logLevel = level }
         return configuration
     }
 }

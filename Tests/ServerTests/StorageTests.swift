@@ -2,6 +2,7 @@ import Captcha
 import Foundation
 import Logging
 import Server
+import SQLKit
 import Testing
 
 @Suite("SQLite storage")
@@ -48,6 +49,36 @@ struct StorageTests {
         #expect(try await store.take(key)?.digest == [9])
         #expect(try await store.take(key) == nil)
         try await database.close()
+    }
+
+    @Test("concurrent saves are grouped: every one is written, as a blob, the last of a slot wins")
+    func groupCommit() async throws {
+        let (database, folder) = try await Self.temporaryDatabase()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = SQLCaptchaStore(database: database)
+        let expires = Date(timeIntervalSince1970: 2_000_000_000)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<600 {
+                group.addTask {
+                    let key = try CaptchaKey(client: "client\(index % 500)", scenario: "")
+                    try await store.save(CaptchaRecord(digest: [UInt8(index % 256), 7], expiresAt: expires), for: key)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let row = try await database.sql.raw(
+            "SELECT COUNT(*) AS n, SUM(typeof(digest) = 'blob') AS blobs FROM captcha_challenges").first()
+        #expect(try row?.decode(column: "n", as: Int.self) == 500)
+        #expect(try row?.decode(column: "blobs", as: Int.self) == 500, "digests are stored as BLOBs, not JSON text")
+        for index in 0..<100 {
+            let digest = try await store.peek(CaptchaKey(client: "client\(index)", scenario: ""))?.digest
+            #expect(digest?.last == 7)
+        }
+        try await database.close()
+        // After the connection is closed, a save fails cleanly.
+        await #expect(throws: CaptchaError.self) {
+            try await store.save(CaptchaRecord(digest: [1], expiresAt: expires), for: CaptchaKey(client: "late", scenario: ""))
+        }
     }
 
     @Test("captchas verify against the database: right once, even under concurrency, and across restarts")

@@ -17,8 +17,9 @@ public final class SessionStore: Sendable {
         self.database = database.sql
     }
 
-    static func digest(_ token: String) -> [UInt8] {
-        Array(SHA256.hash(data: Data(token.utf8)))
+    /// Blobs are bound as `Data`: SQLiteKit would store a `[UInt8]` as JSON text.
+    static func digest(_ token: String) -> Data {
+        Data(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// A new session for `userID`; returns the token for the cookie.

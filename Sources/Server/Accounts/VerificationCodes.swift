@@ -39,7 +39,7 @@ public struct VerificationCodes: Sendable {
         let time = now.timeIntervalSince1970
         let sent = try await database.raw("""
             INSERT INTO verification_codes (medium, code_digest, sent_at, expires_at, failed_attempts)
-            VALUES (\(bind: medium.key), \(bind: digest(code, for: medium)), \(bind: time), \(bind: time + Self.lifetime), 0)
+            VALUES (\(bind: medium.key), \(bind: Data(digest(code, for: medium))), \(bind: time), \(bind: time + Self.lifetime), 0)
             ON CONFLICT (medium) DO UPDATE SET code_digest = excluded.code_digest, sent_at = excluded.sent_at,
                 expires_at = excluded.expires_at, failed_attempts = 0
             WHERE verification_codes.sent_at <= \(bind: time - Self.interval)
@@ -57,13 +57,13 @@ public struct VerificationCodes: Sendable {
     public func withdraw(_ code: String, for medium: Medium) async throws {
         try await database.delete(from: "verification_codes")
             .where("medium", .equal, SQLBind(medium.key))
-            .where("code_digest", .equal, SQLBind(digest(code, for: medium))).run()
+            .where("code_digest", .equal, SQLBind(Data(digest(code, for: medium)))).run()
     }
 
     /// Whether `code` is the live code of `medium`; a right code is used up,
     /// a wrong one spends an attempt.
     public func check(_ code: String, for medium: Medium, at now: Date) async throws -> Bool {
-        struct Row: Decodable { var code_digest: [UInt8] }
+        struct Row: Decodable { var code_digest: Data }
         // Counting the attempt and reading the digest is one statement, so
         // parallel guesses cannot exceed the limit.
         guard let row = try await database.raw("""
@@ -74,10 +74,10 @@ public struct VerificationCodes: Sendable {
             """).first(decoding: Row.self)
         else { return false }
         let given = digest(code, for: medium)
-        guard ConstantTime.equal(given, row.code_digest) else { return false }
+        guard ConstantTime.equal(given, Array(row.code_digest)) else { return false }
         // Single use: of two right answers at once, one deletes the row.
         let taken = try await database.raw("""
-            DELETE FROM verification_codes WHERE medium = \(bind: medium.key) AND code_digest = \(bind: given) RETURNING medium
+            DELETE FROM verification_codes WHERE medium = \(bind: medium.key) AND code_digest = \(bind: Data(given)) RETURNING medium
             """).first()
         return taken != nil
     }

@@ -10,10 +10,18 @@ public enum ClientSession {
 
     /// The request's session id, if it carries a well-formed one.
     public static func existing(in request: Request) -> String? {
-        guard let value = request.cookies[cookieName]?.value, value.count == 43,
-              value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        guard let value = request.cookies[cookieName]?.value, value.utf8.count == 43,
+              value.utf8.allSatisfy(isBase64URL)
         else { return nil }
         return value
+    }
+
+    private static func isBase64URL(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 
     /// The request's session id, or a new one (then `isNew`).

@@ -34,7 +34,7 @@ public struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("unhandled error", metadata: ["path": "\(request.uri.path)", "type": "\(type(of: error))"])
             response = Envelope.failure(ErrorCatalogue.internalError, apiURI: Envelope.apiURI(request))
         }
-        context.logger.info("\(request.method) \(request.uri.path) \(response.status.code)")
+        context.logger.debug("\(request.method) \(request.uri.path) \(response.status.code)")
         return response
     }
 }

@@ -9,15 +9,22 @@ import Synchronization
 public final class SQLCaptchaStore: CaptchaStore {
     private let database: any SQLDatabase
     private let now: @Sendable () -> Date
-    private let saves = Atomic<Int>(0)
+    private let saves: GroupCommit<Pending>
 
     public init(database: ServerDatabase, now: @escaping @Sendable () -> Date = Date.init) {
-        self.database = database.sql
+        let sql = database.sql
+        self.database = sql
         self.now = now
+        // Expired challenges are swept after every 256th batch.
+        let batches = Atomic<Int>(0)
+        saves = GroupCommit(maxBatch: 256) { batch in
+            let sweep = batches.wrappingAdd(1, ordering: .relaxed).newValue % 256 == 0
+            try await Self.write(batch, to: sql, sweepBefore: sweep ? now().timeIntervalSince1970 : nil)
+        }
     }
 
     struct Row: Decodable {
-        var digest: [UInt8]
+        var digest: Data
         var expires_at: Double
         var failed_attempts: Int
     }
@@ -26,22 +33,37 @@ public final class SQLCaptchaStore: CaptchaStore {
     static func slot(_ key: CaptchaKey) -> String { "\(key.client.utf8.count):\(key.client)|\(key.scenario)" }
 
     private func record(_ row: Row) -> CaptchaRecord {
-        CaptchaRecord(digest: row.digest, expiresAt: Date(timeIntervalSince1970: row.expires_at), failedAttempts: row.failed_attempts)
+        CaptchaRecord(digest: Array(row.digest), expiresAt: Date(timeIntervalSince1970: row.expires_at), failedAttempts: row.failed_attempts)
     }
 
     public func save(_ record: CaptchaRecord, for key: CaptchaKey) async throws(CaptchaError) {
         do {
-            try await database.raw("""
-                INSERT INTO captcha_challenges (slot, digest, expires_at, failed_attempts) VALUES (\(bind: Self.slot(key)), \(bind: record.digest), \(bind: record.expiresAt.timeIntervalSince1970), 0)
-                ON CONFLICT (slot) DO UPDATE SET digest = excluded.digest, expires_at = excluded.expires_at, failed_attempts = 0
-                """).run()
-            // Expired challenges are swept every 256 saves.
-            if saves.wrappingAdd(1, ordering: .relaxed).newValue % 256 == 0 {
-                try await database.delete(from: "captcha_challenges")
-                    .where("expires_at", .lessThan, SQLBind(now().timeIntervalSince1970)).run()
-            }
+            try await saves.submit(Pending(slot: Self.slot(key), digest: Data(record.digest), expiresAt: record.expiresAt.timeIntervalSince1970))
         } catch {
             throw .store("cannot save the challenge: \(type(of: error))")
+        }
+    }
+
+    struct Pending: Sendable {
+        var slot: String
+        var digest: Data
+        var expiresAt: Double
+    }
+
+    /// One multi-row upsert for a batch of new challenges. A slot twice in a
+    /// batch keeps its last challenge, as two saves in a row would.
+    static func write(_ batch: [Pending], to database: any SQLDatabase, sweepBefore now: Double?) async throws {
+        var latest: [String: Int] = [:]
+        for (index, item) in batch.enumerated() { latest[item.slot] = index }
+        var insert = database.insert(into: "captcha_challenges").columns("slot", "digest", "expires_at", "failed_attempts")
+        for (index, item) in batch.enumerated() where latest[item.slot] == index {
+            insert = insert.values(SQLBind(item.slot), SQLBind(item.digest), SQLBind(item.expiresAt), SQLLiteral.numeric("0"))
+        }
+        try await insert.onConflict(with: ["slot"]) { conflict in
+            conflict.set(excludedValueOf: "digest").set(excludedValueOf: "expires_at").set("failed_attempts", to: SQLLiteral.numeric("0"))
+        }.run()
+        if let now {
+            try await database.delete(from: "captcha_challenges").where("expires_at", .lessThan, SQLBind(now)).run()
         }
     }
 

@@ -27,13 +27,13 @@ public struct ServerSecret: Sendable {
     public static func stored(in database: ServerDatabase) async throws -> ServerSecret {
         let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
         try await database.sql.raw("""
-            INSERT INTO server_secret (id, secret) VALUES (1, \(bind: fresh)) ON CONFLICT (id) DO NOTHING
+            INSERT INTO server_secret (id, secret) VALUES (1, \(bind: Data(fresh))) ON CONFLICT (id) DO NOTHING
             """).run()
-        struct Row: Decodable { var secret: [UInt8] }
+        struct Row: Decodable { var secret: Data }
         guard let row = try await database.sql.select().column("secret").from("server_secret")
             .where("id", .equal, SQLBind(1)).first(decoding: Row.self), row.secret.count >= 32
         else { throw ServerSecretError(reason: "the database holds no usable server secret") }
-        return ServerSecret(bytes: row.secret)
+        return ServerSecret(bytes: Array(row.secret))
     }
 
     /// 32 bytes for one purpose; different labels give independent keys.
