@@ -38,7 +38,8 @@ public enum ServerApplication {
             codes: VerificationCodes(database: database, secret: secret),
             throttle: LoginThrottle(database: database, limits: configuration.loginLimits),
             messages: MessageStore(database: database), hasher: PasswordHasher(cost: configuration.bcryptCost),
-            mailer: mailer(configuration: configuration, database: database), now: now)
+            mailer: mailer(configuration: configuration, database: database),
+            disorderKeys: DisorderKeyStore(database: database, secret: secret), now: now)
     }
 
     /// A ready-to-run application listening where `configuration` says, on `database`.
@@ -46,8 +47,10 @@ public enum ServerApplication {
         configuration: ServerConfiguration, fonts: FontLibrary, database: ServerDatabase
     ) async throws -> some ApplicationProtocol {
         let services = try await services(configuration: configuration, fonts: fonts, database: database)
-        let imageRoutes = ImageRoutes(captcha: services.captcha, maxBodySize: configuration.maxBodySize)
         let userRoutes = UserRoutes(services: services, trustedProxies: configuration.trustedProxies)
+        let imageRoutes = ImageRoutes(
+            captcha: services.captcha, maxBodySize: configuration.maxBodySize,
+            accounts: (userRoutes.authenticator, services.disorderKeys))
         return Application(
             router: router(configuration: configuration, imageRoutes: imageRoutes, userRoutes: userRoutes),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "upare"),

@@ -46,10 +46,13 @@ final class TestServer: Sendable {
         self.clock = clock
         self.services = services
         let seeds = self.seeds
-        let imageRoutes = ImageRoutes(captcha: services.captcha, maxBodySize: configuration.maxBodySize) { seeds.next() }
+        let userRoutes = UserRoutes(services: services, trustedProxies: configuration.trustedProxies)
+        let imageRoutes = ImageRoutes(
+            captcha: services.captcha, maxBodySize: configuration.maxBodySize,
+            accounts: (userRoutes.authenticator, services.disorderKeys)
+        ) { seeds.next() }
         responder = ServerApplication.router(
-            configuration: configuration, imageRoutes: imageRoutes,
-            userRoutes: UserRoutes(services: services, trustedProxies: configuration.trustedProxies),
+            configuration: configuration, imageRoutes: imageRoutes, userRoutes: userRoutes,
             rateLimiter: RateLimiter(now: clock.function)
         ).buildResponder()
     }

@@ -9,14 +9,21 @@ import Raster
 public struct ImageRoutes: Sendable {
     let captcha: Captcha
     let maxBodySize: Int
+    /// The logged-in caller and their stored picture keys (`key_id`), when the
+    /// server has accounts.
+    let accounts: (authenticator: Authenticator, keys: DisorderKeyStore)?
     /// Tests only: fixes each captcha's seed so that its answer is known.
     let seeds: (@Sendable () -> UInt64?)?
 
     static let pragma = HTTPField.Name("Pragma")
 
-    public init(captcha: Captcha, maxBodySize: Int, seeds: (@Sendable () -> UInt64?)? = nil) {
+    public init(
+        captcha: Captcha, maxBodySize: Int, accounts: (authenticator: Authenticator, keys: DisorderKeyStore)? = nil,
+        seeds: (@Sendable () -> UInt64?)? = nil
+    ) {
         self.captcha = captcha
         self.maxBodySize = maxBodySize
+        self.accounts = accounts
         self.seeds = seeds
     }
 
@@ -33,8 +40,13 @@ public struct ImageRoutes: Sendable {
             router.on("\(prefix)/Image/disorder", method: .post) { request, context in
                 try await self.disorder(request, context: context)
             }
-            router.on("\(prefix)/Image/disorder", method: .get) { _, _ -> Response in
-                throw ErrorCatalogue.postRequired
+            router.on("\(prefix)/Image/disorderKey", method: .post) { request, context in
+                try await self.newKey(request, context: context)
+            }
+            for action in ["disorder", "disorderKey"] {
+                router.on("\(prefix)/Image/\(action)", method: .get) { _, _ -> Response in
+                    throw ErrorCatalogue.postRequired
+                }
             }
         }
     }
@@ -84,14 +96,14 @@ public struct ImageRoutes: Sendable {
 
     /// Scrambles (`action=encrypt`, the default) or restores (`action=decrypt`)
     /// the uploaded `image` with `key` (64 hex digits, base64 of 32 bytes, or a
-    /// passphrase); replies with the picture in its own format.
+    /// passphrase) or `key_id` (a key kept for the logged-in caller by
+    /// `Image/disorderKey`); replies with the picture in its own format.
     func disorder(_ request: Request, context: some RequestContext) async throws -> Response {
         let parameters = try await Parameters.read(request, context: context, maxBodySize: maxBodySize)
-        guard let upload = parameters.files["image"] ?? parameters.files.values.first, !upload.bytes.isEmpty,
-              let keyText = parameters["key"], !keyText.isEmpty
-        else { throw ErrorCatalogue.validationFailed }
-        let key: DisorderKey
-        do { key = try DisorderKey(text: keyText) } catch { throw ErrorCatalogue.validationFailed }
+        guard let upload = parameters.files["image"] ?? parameters.files.values.first, !upload.bytes.isEmpty else {
+            throw ErrorCatalogue.validationFailed.because("a picture is required as the multipart file 'image'")
+        }
+        let key = try await disorderKey(request, parameters)
         let output: [UInt8]
         do {
             switch parameters["action"]?.lowercased() {
@@ -108,6 +120,33 @@ public struct ImageRoutes: Sendable {
         return Response(
             status: .ok, headers: [.contentType: format.mimeType, .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
+    }
+
+    /// The key named by `key_id` (the caller's own) or given as `key`.
+    func disorderKey(_ request: Request, _ parameters: Parameters) async throws -> DisorderKey {
+        if let rawID = parameters["key_id"], !rawID.isEmpty {
+            guard let accounts else { throw ErrorCatalogue.notFound.because("this server keeps no keys") }
+            guard let id = Int(rawID) else { throw ErrorCatalogue.validationFailed.because("key_id must be a number") }
+            let user = try await accounts.authenticator.requireUser(request)
+            guard let key = try await accounts.keys.key(id, for: user.id) else {
+                throw ErrorCatalogue.notFound.because("no key \(id) among yours")
+            }
+            return key
+        }
+        guard let text = parameters["key"], !text.isEmpty else {
+            throw ErrorCatalogue.validationFailed.because("key or key_id is required")
+        }
+        do { return try DisorderKey(text: text) } catch { throw ErrorCatalogue.validationFailed.because("\(error)") }
+    }
+
+    /// Makes a random key kept for the logged-in caller (an addition to the
+    /// spec): replies with `key_id` for `Image/disorder` and, this once, the key
+    /// itself (64 hex digits) for the caller's own records and the CLI.
+    func newKey(_ request: Request, context: some RequestContext) async throws -> Response {
+        guard let accounts else { throw ErrorCatalogue.notFound.because("this server keeps no keys") }
+        let user = try await accounts.authenticator.requireUser(request)
+        let created = try await accounts.keys.create(for: user.id, at: Date())
+        return Envelope.success(Envelope.apiURI(request), ["key_id": created.id, "key": created.key])
     }
 
     func slot(_ session: String, _ scenario: String?) throws -> CaptchaKey {

@@ -17,12 +17,15 @@ public struct UserRoutes: Sendable {
         public var messages: MessageStore
         public var hasher: PasswordHasher
         public var mailer: any Mailer
+        public var disorderKeys: DisorderKeyStore
         public var now: @Sendable () -> Date
 
         public init(
             captcha: Captcha, users: UserStore, sessions: SessionStore, codes: VerificationCodes, throttle: LoginThrottle,
-            messages: MessageStore, hasher: PasswordHasher, mailer: any Mailer, now: @escaping @Sendable () -> Date = Date.init
+            messages: MessageStore, hasher: PasswordHasher, mailer: any Mailer, disorderKeys: DisorderKeyStore,
+            now: @escaping @Sendable () -> Date = Date.init
         ) {
+            self.disorderKeys = disorderKeys
             self.captcha = captcha
             self.users = users
             self.sessions = sessions

@@ -97,6 +97,17 @@ enum Migrations {
             """,
             "CREATE INDEX messages_user ON messages (user_id, id)",
         ]),
+        (7, "disorder keys", [
+            """
+            CREATE TABLE disorder_keys (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                sealed BLOB NOT NULL,
+                created_at REAL NOT NULL
+            )
+            """,
+            "CREATE INDEX disorder_keys_user ON disorder_keys (user_id)",
+        ]),
     ]
 
     static func apply(to database: any SQLDatabase, logger: Logger) async throws {
