@@ -16,6 +16,7 @@ public enum ServerApplication {
             limiter: rateLimiter, limits: configuration.rateLimits, trustedProxies: configuration.trustedProxies))
         imageRoutes.register(on: router)
         userRoutes.register(on: router)
+        OAuthRoutes(userRoutes: userRoutes, rateLimiter: rateLimiter, configuration: configuration).register(on: router)
         return router
     }
 
@@ -39,7 +40,8 @@ public enum ServerApplication {
             throttle: LoginThrottle(database: database, limits: configuration.loginLimits),
             messages: MessageStore(database: database), hasher: PasswordHasher(cost: configuration.bcryptCost),
             mailer: mailer(configuration: configuration, database: database),
-            disorderKeys: DisorderKeyStore(database: database, secret: secret), now: now)
+            disorderKeys: DisorderKeyStore(database: database, secret: secret),
+            clients: OAuthClientStore(database: database), tokens: OAuthTokens(database: database), secret: secret, now: now)
     }
 
     /// A ready-to-run application listening where `configuration` says, on `database`.

@@ -10,8 +10,10 @@ public enum Envelope {
 
     /// An error reply with the catalogue's code and message, and its HTTP status.
     /// With `retryAfter`, the seconds to wait go in `Retry-After` and `retry_after`.
-    public static func failure(_ error: APIError, apiURI: String, retryAfter: Int? = nil) -> Response {
-        var payload: [String: any Sendable] = [:]
+    public static func failure(
+        _ error: APIError, apiURI: String, retryAfter: Int? = nil, payload extra: [String: any Sendable] = [:]
+    ) -> Response {
+        var payload = extra
         if let detail = error.detail { payload["detail"] = detail }
         if let retryAfter { payload["retry_after"] = retryAfter }
         var reply = response(status: error.status, apiURI: apiURI, code: error.code, message: error.message, payload: payload)

@@ -1,21 +1,29 @@
 public import Foundation
 public import Hummingbird
 
-/// Who is calling: the account of the request's session cookie. (OAuth bearer
-/// tokens join here in "Server II".)
+/// Who is calling: the account of an OAuth bearer token (`Authorization:
+/// Bearer ...`, RFC 6750), or else of the request's session cookie.
 public struct Authenticator: Sendable {
     let sessions: SessionStore
     let users: UserStore
+    let tokens: OAuthTokens
     let now: @Sendable () -> Date
 
-    public init(sessions: SessionStore, users: UserStore, now: @escaping @Sendable () -> Date) {
+    public init(sessions: SessionStore, users: UserStore, tokens: OAuthTokens, now: @escaping @Sendable () -> Date) {
         self.sessions = sessions
         self.users = users
+        self.tokens = tokens
         self.now = now
     }
 
-    /// The caller's account, or nil for an anonymous request.
+    /// The caller's account, or nil for an anonymous request. A bearer token
+    /// that is unknown is 201201; expired or revoked, 201203.
     public func user(_ request: Request) async throws -> User? {
+        if let token = Self.bearer(request) {
+            guard let info = try await tokens.lookup(token), info.kind == "access" else { throw ErrorCatalogue.invalidAccessToken }
+            guard !info.revoked, info.expiresAt > now().timeIntervalSince1970 else { throw ErrorCatalogue.accessTokenExpired }
+            return try await users.user(id: info.userID)
+        }
         guard let token = ClientSession.existing(in: request),
               let id = try await sessions.userID(token: token, at: now())
         else { return nil }
@@ -26,5 +34,13 @@ public struct Authenticator: Sendable {
     public func requireUser(_ request: Request) async throws -> User {
         guard let user = try await user(request) else { throw ErrorCatalogue.notLoggedIn }
         return user
+    }
+
+    /// The token of `Authorization: Bearer <token>`.
+    static func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.count > 7,
+              header.prefix(7).lowercased() == "bearer "
+        else { return nil }
+        return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
     }
 }

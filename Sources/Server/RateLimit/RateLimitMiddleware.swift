@@ -29,7 +29,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
         case "Image/captcha": (bucket, limit) = ("captcha", limits.captcha)
         case "Image/captchaVerify": (bucket, limit) = ("verify", limits.verify)
         case "Image/disorder": (bucket, limit) = ("disorder", limits.disorder)
-        case "User/login": (bucket, limit) = ("login", limits.login)
+        case "User/login", "Oauth/accessToken": (bucket, limit) = ("login", limits.login)
         case "User/register": (bucket, limit) = ("register", limits.register)
         case "User/sendcode": (bucket, limit) = ("sendcode", limits.sendcode)
         default: (bucket, limit) = ("api", limits.general)
@@ -52,6 +52,8 @@ public struct RateLimits: Sendable, Equatable {
     public var login = RateLimiter.Limit(burst: 10, perSecond: 0.5)
     public var register = RateLimiter.Limit(burst: 5, perSecond: 0.1)
     public var sendcode = RateLimiter.Limit(burst: 5, perSecond: 0.2)
+    /// Token requests per OAuth client, whatever its address.
+    public var perClient = RateLimiter.Limit(burst: 50, perSecond: 10)
     public var general = RateLimiter.Limit(burst: 100, perSecond: 20)
 
     public init() {}

@@ -16,6 +16,10 @@ public struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as APIError {
             response = Envelope.failure(error, apiURI: Envelope.apiURI(request))
+        } catch let consent as ConsentNeeded {
+            response = Envelope.failure(
+                ErrorCatalogue.permissionDenied.because("the user's consent is needed: post again with consent=allow and consent_token"),
+                apiURI: Envelope.apiURI(request), payload: ["consent_token": consent.token])
         } catch let wait as RetryAfter {
             response = Envelope.failure(wait.error, apiURI: Envelope.apiURI(request), retryAfter: wait.seconds)
         } catch let error as HTTPError {

@@ -18,13 +18,20 @@ public struct UserRoutes: Sendable {
         public var hasher: PasswordHasher
         public var mailer: any Mailer
         public var disorderKeys: DisorderKeyStore
+        public var clients: OAuthClientStore
+        public var tokens: OAuthTokens
+        public var secret: ServerSecret
         public var now: @Sendable () -> Date
 
         public init(
             captcha: Captcha, users: UserStore, sessions: SessionStore, codes: VerificationCodes, throttle: LoginThrottle,
             messages: MessageStore, hasher: PasswordHasher, mailer: any Mailer, disorderKeys: DisorderKeyStore,
+            clients: OAuthClientStore, tokens: OAuthTokens, secret: ServerSecret,
             now: @escaping @Sendable () -> Date = Date.init
         ) {
+            self.clients = clients
+            self.tokens = tokens
+            self.secret = secret
             self.disorderKeys = disorderKeys
             self.captcha = captcha
             self.users = users
@@ -41,13 +48,17 @@ public struct UserRoutes: Sendable {
     let services: Services
     let trustedProxies: Set<String>
     public let authenticator: Authenticator
+    let passwordLogin: PasswordLogin
 
     static let maxBodySize = 64 << 10
 
     public init(services: Services, trustedProxies: Set<String>) {
         self.services = services
         self.trustedProxies = trustedProxies
-        authenticator = Authenticator(sessions: services.sessions, users: services.users, now: services.now)
+        passwordLogin = PasswordLogin(
+            users: services.users, throttle: services.throttle, hasher: services.hasher, now: services.now)
+        authenticator = Authenticator(
+            sessions: services.sessions, users: services.users, tokens: services.tokens, now: services.now)
     }
 
     /// The actions of `/api/User/`, by their path component.
@@ -119,21 +130,14 @@ public struct UserRoutes: Sendable {
               let password = parameters["password"], !password.isEmpty
         else { throw ErrorCatalogue.usernamePasswordRequired }
         let address = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
-        if let wait = try await services.throttle.wait(login: login, address: address, at: services.now()) {
-            throw RetryAfter(error: ErrorCatalogue.rateLimited.because("too many failed logins; try again later"), seconds: wait)
-        }
+        try await passwordLogin.checkThrottle(login: login, address: address)
         guard let client = ClientSession.existing(in: request),
               let key = try? CaptchaKey(client: client, scenario: parameters["id"] ?? ""),
               try await services.captcha.verify(parameters["captcha"], for: key, flush: true)
         else { throw ErrorCatalogue.invalidCaptcha }
 
-        let account = try await services.users.credentials(login)
-        guard try await services.hasher.verify(password, against: account?.passwordHash), let user = account?.user else {
-            try await services.throttle.recordFailure(login: login, address: address, at: services.now())
-            // Unknown accounts get the same answer as wrong passwords.
-            throw ErrorCatalogue.incorrectPassword
-        }
-        try await services.throttle.recordSuccess(login: login, address: address)
+        // Unknown accounts get the same answer as wrong passwords.
+        let user = try await passwordLogin.authenticate(login: login, password: password, address: address)
         let remember = Self.flag(parameters["remember"])
         if let old = ClientSession.existing(in: request) { try await services.sessions.delete(token: old) }
         let token = try await services.sessions.create(userID: user.id, persistent: remember, at: services.now())

@@ -108,6 +108,58 @@ enum Migrations {
             """,
             "CREATE INDEX disorder_keys_user ON disorder_keys (user_id)",
         ]),
+        (8, "oauth", [
+            // Secrets, codes and tokens are 256-bit random values; only their
+            // SHA-256 is stored.
+            """
+            CREATE TABLE oauth_clients (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                secret_hash BLOB,
+                redirect_uris TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                first_party INTEGER NOT NULL DEFAULT 0,
+                created_at REAL NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE oauth_consents (
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                client_id TEXT NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+                scopes TEXT NOT NULL,
+                granted_at REAL NOT NULL,
+                PRIMARY KEY (user_id, client_id)
+            )
+            """,
+            """
+            CREATE TABLE oauth_codes (
+                code_hash BLOB PRIMARY KEY NOT NULL,
+                client_id TEXT NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                redirect_uri TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                code_challenge TEXT,
+                family TEXT NOT NULL,
+                expires_at REAL NOT NULL,
+                used INTEGER NOT NULL DEFAULT 0
+            )
+            """,
+            """
+            CREATE TABLE oauth_tokens (
+                token_hash BLOB PRIMARY KEY NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('access', 'refresh')),
+                client_id TEXT NOT NULL REFERENCES oauth_clients (id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                scopes TEXT NOT NULL,
+                family TEXT NOT NULL,
+                expires_at REAL NOT NULL,
+                revoked INTEGER NOT NULL DEFAULT 0,
+                created_at REAL NOT NULL
+            )
+            """,
+            "CREATE INDEX oauth_tokens_family ON oauth_tokens (family)",
+            "CREATE INDEX oauth_codes_expiry ON oauth_codes (expires_at)",
+        ]),
     ]
 
     static func apply(to database: any SQLDatabase, logger: Logger) async throws {
