@@ -11,6 +11,7 @@ test:
 	scripts/setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	scripts/oauth-client-test
 
 build:
 	scripts/setup

@@ -90,6 +90,11 @@ struct OAuthTests {
             #expect(redirect["state"] == "xyz 1" && allowed.1?.hasPrefix("https://app.example/cb?") == true)
             let code = try #require(redirect["code"])
             #expect(code.count == 43)
+            // A form-encoded query: "+" is a space, so this asks for two scopes, of
+            // which one is new: the consent page again.
+            let wider = try await server.get(
+                http, "/api/Oauth/authorize?" + TestServer.query(base) + "&scope=basic+messages", cookie: cookie)
+            #expect(wider.status == .ok && wider.text.contains("read your messages"))
             // Consent is remembered: the next authorization redirects at once.
             let again = try await server.get(http, "/api/Oauth/authorize?" + TestServer.query(base), cookie: cookie)
             #expect(again.status == .found && TestServer.parameters(of: again.headers[.location])["code"] != nil)

@@ -24,9 +24,9 @@ public struct Parameters: Sendable {
         _ request: Request, context: some RequestContext, maxBodySize: Int
     ) async throws -> Parameters {
         var parameters = Parameters()
-        for (key, value) in request.uri.queryParameters {
-            parameters.values[String(key)] = String(value)
-        }
+        // The query is form-encoded too: "+" is a space (HTML forms, and OAuth
+        // clients writing scope=basic+messages).
+        for (key, value) in formPairs(request.uri.query ?? "") { parameters.values[key] = value }
         guard request.method != .get, request.method != .head else { return parameters }
         let buffer: ByteBuffer
         do {
@@ -53,15 +53,21 @@ public struct Parameters: Sendable {
             try parameters.readMultipart(bytes, boundary: boundary)
         } else {
             // Form encoding is the default for bodies without a usable type.
-            let text = String(decoding: bytes, as: UTF8.self)
-            for pair in text.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map {
-                    String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-                }
-                if let key = parts.first, !key.isEmpty { parameters.values[key] = parts.count > 1 ? parts[1] : "" }
-            }
+            for (key, value) in formPairs(String(decoding: bytes, as: UTF8.self)) { parameters.values[key] = value }
         }
         return parameters
+    }
+
+    /// `application/x-www-form-urlencoded` pairs: "+" is a space, then percent-decoding.
+    static func formPairs(_ text: String) -> [(String, String)] {
+        text.split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
+                let spaced = $0.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            guard let key = parts.first, !key.isEmpty else { return nil }
+            return (key, parts.count > 1 ? parts[1] : "")
+        }
     }
 
     static func boundary(_ contentType: String) -> String? {
