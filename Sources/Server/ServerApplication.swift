@@ -17,6 +17,8 @@ public enum ServerApplication {
         imageRoutes.register(on: router)
         userRoutes.register(on: router)
         OAuthRoutes(userRoutes: userRoutes, rateLimiter: rateLimiter, configuration: configuration).register(on: router)
+        FriendRoutes(userRoutes: userRoutes).register(on: router)
+        CalendarRoutes(userRoutes: userRoutes).register(on: router)
         return router
     }
 
@@ -41,7 +43,8 @@ public enum ServerApplication {
             messages: MessageStore(database: database), hasher: PasswordHasher(cost: configuration.bcryptCost),
             mailer: mailer(configuration: configuration, database: database),
             disorderKeys: DisorderKeyStore(database: database, secret: secret),
-            clients: OAuthClientStore(database: database), tokens: OAuthTokens(database: database), secret: secret, now: now)
+            clients: OAuthClientStore(database: database), tokens: OAuthTokens(database: database), secret: secret,
+            friends: FriendStore(database: database), calendar: CalendarStore(database: database), now: now)
     }
 
     /// A ready-to-run application listening where `configuration` says, on `database`.

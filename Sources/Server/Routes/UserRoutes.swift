@@ -21,14 +21,18 @@ public struct UserRoutes: Sendable {
         public var clients: OAuthClientStore
         public var tokens: OAuthTokens
         public var secret: ServerSecret
+        public var friends: FriendStore
+        public var calendar: CalendarStore
         public var now: @Sendable () -> Date
 
         public init(
             captcha: Captcha, users: UserStore, sessions: SessionStore, codes: VerificationCodes, throttle: LoginThrottle,
             messages: MessageStore, hasher: PasswordHasher, mailer: any Mailer, disorderKeys: DisorderKeyStore,
-            clients: OAuthClientStore, tokens: OAuthTokens, secret: ServerSecret,
+            clients: OAuthClientStore, tokens: OAuthTokens, secret: ServerSecret, friends: FriendStore, calendar: CalendarStore,
             now: @escaping @Sendable () -> Date = Date.init
         ) {
+            self.friends = friends
+            self.calendar = calendar
             self.clients = clients
             self.tokens = tokens
             self.secret = secret

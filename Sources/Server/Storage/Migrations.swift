@@ -160,6 +160,38 @@ enum Migrations {
             "CREATE INDEX oauth_tokens_family ON oauth_tokens (family)",
             "CREATE INDEX oauth_codes_expiry ON oauth_codes (expires_at)",
         ]),
+        (9, "friends", [
+            // Friendship is mutual and stored both ways, so that every question
+            // ("my friends", "friends of my friends") walks the primary key.
+            """
+            CREATE TABLE friendships (
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                friend_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                created_at REAL NOT NULL,
+                PRIMARY KEY (user_id, friend_id),
+                CHECK (user_id <> friend_id)
+            ) WITHOUT ROWID
+            """,
+        ]),
+        (10, "calendar", [
+            """
+            CREATE TABLE calendar_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                title TEXT NOT NULL,
+                starts_at REAL NOT NULL,
+                ends_at REAL NOT NULL,
+                all_day INTEGER NOT NULL DEFAULT 0,
+                location TEXT NOT NULL DEFAULT '',
+                description TEXT NOT NULL DEFAULT '',
+                reminder_minutes INTEGER,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                CHECK (ends_at >= starts_at)
+            )
+            """,
+            "CREATE INDEX calendar_events_user_start ON calendar_events (user_id, starts_at)",
+        ]),
     ]
 
     static func apply(to database: any SQLDatabase, logger: Logger) async throws {

@@ -1,0 +1,76 @@
+public import Hummingbird
+
+/// Section 2.4 of the spec (Intercourse) at its paths under `User/`:
+/// `friends`, `friendmake`, `frienddel`, `friendsrecommend`. POST only.
+public struct FriendRoutes: Sendable {
+    let services: UserRoutes.Services
+    let authenticator: Authenticator
+
+    public init(userRoutes: UserRoutes) {
+        services = userRoutes.services
+        authenticator = userRoutes.authenticator
+    }
+
+    enum Action: String, CaseIterable {
+        case friends, friendmake, frienddel, friendsrecommend
+    }
+
+    public func register(on router: Router<ServerRequestContext>) {
+        for prefix in ["api", "apis"] {
+            for action in Action.allCases {
+                router.on("\(prefix)/User/\(action.rawValue)", method: .post) { request, context in
+                    let parameters = try await Parameters.read(request, context: context, maxBodySize: UserRoutes.maxBodySize)
+                    let user = try await authenticator.requireUser(request)
+                    return try await handle(action, request, user, parameters)
+                }
+                router.on("\(prefix)/User/\(action.rawValue)", method: .get) { _, _ -> Response in throw ErrorCatalogue.postRequired }
+            }
+        }
+    }
+
+    func handle(_ action: Action, _ request: Request, _ user: User, _ parameters: Parameters) async throws -> Response {
+        let uri = Envelope.apiURI(request)
+        switch action {
+        case .friends:
+            let friends = try await services.friends.friends(of: user.id)
+            guard !friends.isEmpty else { throw ErrorCatalogue.noFriends }
+            return Envelope.success(uri, ["friends": friends.map(\.payload), "total": friends.count])
+        case .friendsrecommend:
+            let limit = try UserRoutes.integer(parameters["limit"], name: "limit", default: 20, range: 1...100)
+            let recommended = try await services.friends.recommendations(for: user.id, limit: limit)
+            guard !recommended.isEmpty else { throw ErrorCatalogue.noFriends }
+            return Envelope.success(uri, ["friends": recommended.map(\.payload)])
+        case .friendmake:
+            let friend = try await other(parameters, user, failure: ErrorCatalogue.makeFriendsFailed)
+            guard try await services.friends.befriend(user.id, friend.id, at: services.now()) else {
+                throw ErrorCatalogue.makeFriendsFailed.because("you are friends already")
+            }
+            do {
+                try await services.messages.send(
+                    to: friend.id, from: user.id, kind: "friend", title: "\(user.username) added you as a friend",
+                    body: "You and \(user.username) are now friends.", at: services.now())
+            } catch {
+                // Without the notice the friendship is undone, so nobody is befriended unawares.
+                _ = try? await services.friends.unfriend(user.id, friend.id)
+                throw ErrorCatalogue.notifyFriendFailed
+            }
+            return Envelope.success(uri, ["friend": FriendEntry(uid: friend.id, username: friend.username, nickname: friend.nickname).payload])
+        case .frienddel:
+            let friend = try await other(parameters, user, failure: ErrorCatalogue.deleteFriendFailed)
+            guard try await services.friends.unfriend(user.id, friend.id) else {
+                throw ErrorCatalogue.deleteFriendFailed.because("you are not friends")
+            }
+            return Envelope.success(uri)
+        }
+    }
+
+    /// The account `fid` names: a number (100004), an account (202001), not oneself.
+    func other(_ parameters: Parameters, _ user: User, failure: APIError) async throws -> User {
+        guard let raw = parameters["fid"], let fid = Int(raw) else {
+            throw ErrorCatalogue.validationFailed.because("fid must be a user id")
+        }
+        guard fid != user.id else { throw failure.because("that is you") }
+        guard let friend = try await services.users.user(id: fid) else { throw ErrorCatalogue.accountDoesNotExist }
+        return friend
+    }
+}
