@@ -7,7 +7,7 @@ import Logging
 public enum ServerApplication {
     /// The router with every endpoint built so far and the envelope middleware.
     public static func router(
-        configuration: ServerConfiguration, imageRoutes: ImageRoutes, userRoutes: UserRoutes,
+        configuration: ServerConfiguration, database: ServerDatabase, imageRoutes: ImageRoutes, userRoutes: UserRoutes,
         rateLimiter: RateLimiter = RateLimiter()
     ) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
@@ -19,6 +19,7 @@ public enum ServerApplication {
         OAuthRoutes(userRoutes: userRoutes, rateLimiter: rateLimiter, configuration: configuration).register(on: router)
         FriendRoutes(userRoutes: userRoutes).register(on: router)
         CalendarRoutes(userRoutes: userRoutes).register(on: router)
+        SettingsRoutes(userRoutes: userRoutes, database: database, maxBodySize: configuration.maxBodySize).register(on: router)
         return router
     }
 
@@ -57,7 +58,7 @@ public enum ServerApplication {
             captcha: services.captcha, maxBodySize: configuration.maxBodySize,
             accounts: (userRoutes.authenticator, services.disorderKeys))
         return Application(
-            router: router(configuration: configuration, imageRoutes: imageRoutes, userRoutes: userRoutes),
+            router: router(configuration: configuration, database: database, imageRoutes: imageRoutes, userRoutes: userRoutes),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "upare"),
             logger: logger(configuration))
     }

@@ -52,7 +52,7 @@ final class TestServer: Sendable {
             accounts: (userRoutes.authenticator, services.disorderKeys)
         ) { seeds.next() }
         responder = ServerApplication.router(
-            configuration: configuration, imageRoutes: imageRoutes, userRoutes: userRoutes,
+            configuration: configuration, database: database, imageRoutes: imageRoutes, userRoutes: userRoutes,
             rateLimiter: RateLimiter(now: clock.function)
         ).buildResponder()
     }

@@ -47,6 +47,12 @@ public final class SessionStore: Sendable {
             .first(decoding: Row.self)?.user_id
     }
 
+    /// Ends every session of `userID` but `keep` (after a password change).
+    public func deleteAll(of userID: Int, except keep: String?) async throws {
+        try await database.delete(from: "sessions").where("user_id", .equal, SQLBind(userID))
+            .where("token_hash", .notEqual, SQLBind(keep.map(Self.digest) ?? Data())).run()
+    }
+
     public func delete(token: String) async throws {
         try await database.delete(from: "sessions").where("token_hash", .equal, SQLBind(Self.digest(token))).run()
     }

@@ -106,6 +106,45 @@ public struct UserStore: Sendable {
             .where("email_key", .equal, SQLBind(AccountRules.key(email))).run()
     }
 
+    /// Whether another account than `userID` has this value in `column` (a *_key or phone).
+    public func taken(_ column: String, _ value: String, byOtherThan userID: Int) async throws -> Bool {
+        try await database.select().column("id").from("users").where(SQLIdentifier(column), .equal, SQLBind(value))
+            .where("id", .notEqual, SQLBind(userID)).limit(1).first() != nil
+    }
+
+    public func passwordHash(of userID: Int) async throws -> String? {
+        struct Row: Decodable { var password_hash: String }
+        return try await database.select().column("password_hash").from("users")
+            .where("id", .equal, SQLBind(userID)).first(decoding: Row.self)?.password_hash
+    }
+
+    /// The basic fields to change; nil leaves a field as it is.
+    public struct BasicChanges: Sendable {
+        public var passwordHash: String?
+        public var nickname: String?
+        public var email: String?
+        public var phone: String?
+
+        public init() {}
+
+        var isEmpty: Bool { passwordHash == nil && nickname == nil && email == nil && phone == nil }
+    }
+
+    /// Applies `changes` in one statement; a new e-mail address is unconfirmed.
+    public func update(_ userID: Int, _ changes: BasicChanges, at now: Date) async throws {
+        var update = database.update("users").set("updated_at", to: SQLBind(now.timeIntervalSince1970))
+        if let hash = changes.passwordHash { update = update.set("password_hash", to: SQLBind(hash)) }
+        if let nickname = changes.nickname {
+            update = update.set("nickname", to: SQLBind(nickname)).set("nickname_key", to: SQLBind(AccountRules.key(nickname)))
+        }
+        if let email = changes.email {
+            update = update.set("email", to: SQLBind(email)).set("email_key", to: SQLBind(AccountRules.key(email)))
+                .set("email_confirmed", to: SQLBind(false))
+        }
+        if let phone = changes.phone { update = update.set("phone", to: SQLBind(phone)) }
+        try await update.where("id", .equal, SQLBind(userID)).run()
+    }
+
     public func delete(id: Int) async throws {
         try await database.delete(from: "users").where("id", .equal, SQLBind(id)).run()
     }

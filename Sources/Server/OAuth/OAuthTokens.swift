@@ -169,6 +169,11 @@ public struct OAuthTokens: Sendable {
         return .reused
     }
 
+    /// Revokes every token of `userID` (after a password change).
+    public func revokeAll(of userID: Int) async throws {
+        try await database.update("oauth_tokens").set("revoked", to: SQLBind(true)).where("user_id", .equal, SQLBind(userID)).run()
+    }
+
     public func revokeFamily(_ family: String) async throws {
         try await database.update("oauth_tokens").set("revoked", to: SQLBind(true)).where("family", .equal, SQLBind(family)).run()
     }

@@ -192,6 +192,26 @@ enum Migrations {
             """,
             "CREATE INDEX calendar_events_user_start ON calendar_events (user_id, starts_at)",
         ]),
+        (11, "avatars and user details", [
+            """
+            CREATE TABLE avatars (
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                size INTEGER NOT NULL,
+                png BLOB NOT NULL,
+                etag TEXT NOT NULL,
+                updated_at REAL NOT NULL,
+                PRIMARY KEY (user_id, size)
+            )
+            """,
+            """
+            CREATE TABLE user_details (
+                user_id INTEGER PRIMARY KEY NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                realname TEXT, idcard TEXT, address TEXT, gender TEXT, nation TEXT, postalcode TEXT,
+                departmentcode TEXT, majorcode TEXT, leader TEXT,
+                updated_at REAL NOT NULL
+            )
+            """,
+        ]),
     ]
 
     static func apply(to database: any SQLDatabase, logger: Logger) async throws {
