@@ -16,6 +16,8 @@ final class TestServer: Sendable {
     let clock: ManualClock
     let services: UserRoutes.Services
     let responder: RouterResponder<ServerRequestContext>
+    /// Every route of the router, as "METHOD /path".
+    let routes: [String]
     private let seeds = SeedCounter()
 
     var captcha: Captcha { services.captcha }
@@ -51,10 +53,11 @@ final class TestServer: Sendable {
             captcha: services.captcha, maxBodySize: configuration.maxBodySize,
             accounts: (userRoutes.authenticator, services.disorderKeys)
         ) { seeds.next() }
-        responder = ServerApplication.router(
+        let router = ServerApplication.router(
             configuration: configuration, database: database, imageRoutes: imageRoutes, userRoutes: userRoutes,
-            rateLimiter: RateLimiter(now: clock.function)
-        ).buildResponder()
+            rateLimiter: RateLimiter(now: clock.function))
+        routes = router.routes.map { "\($0.method) \($0.path)" }
+        responder = router.buildResponder()
     }
 
     /// The answer of the most recent captcha served.

@@ -1,0 +1,160 @@
+import Foundation
+public import Hummingbird
+
+/// The OpenAPI 3.1 description of the API, made from `EndpointCatalogue` and
+/// the error catalogue; served at `/openapi.json`.
+public enum OpenAPIDocument {
+    /// The document as JSON bytes (sorted keys, so it is stable).
+    public static let json: [UInt8] = {
+        let data = (try? JSONSerialization.data(withJSONObject: document(), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return Array(data)
+    }()
+
+    public static func register(on router: Router<ServerRequestContext>) {
+        router.get("openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+        }
+    }
+
+    static func document() -> [String: Any] {
+        var paths: [String: Any] = [:]
+        for endpoint in EndpointCatalogue.all {
+            var item: [String: Any] = [:]
+            for method in endpoint.methods { item[method] = operation(endpoint, method: method) }
+            paths[endpoint.path] = item
+        }
+        paths["/avatars/{uid}/{file}"] = ["get": [
+            "tags": ["User settings"], "summary": "An avatar picture ({size}.png, size 256, 128 or 48)",
+            "operationId": "avatar",
+            "parameters": [
+                ["name": "uid", "in": "path", "required": true, "schema": ["type": "integer"]],
+                ["name": "file", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^(256|128|48)\\.png$"]],
+            ],
+            "responses": [
+                "200": ["description": "the PNG (ETag)", "content": ["image/png": ["schema": ["type": "string", "format": "binary"]]]],
+                "304": ["description": "not modified (If-None-Match)"],
+                "404": ["$ref": "#/components/responses/Error"],
+            ],
+        ] as [String: Any]]
+        paths["/openapi.json"] = ["get": [
+            "summary": "This document", "operationId": "openapi",
+            "responses": ["200": ["description": "OpenAPI 3.1", "content": ["application/json": ["schema": ["type": "object"]]]]],
+        ] as [String: Any]]
+        let codes = ErrorCatalogue.all.map { "\($0.code) \($0.message)" }
+        return [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "upare API", "version": "1",
+                "description": """
+                    Captchas, picture scrambling, accounts, OAuth 2.0, calendar and friends. Every path also answers \
+                    under /apis/ and with a trailing slash. Parameters come from the query string or a form, multipart \
+                    or JSON body. Every reply other than a picture is the envelope {error_code, api_uri, message, ...}. \
+                    Error codes: \(codes.joined(separator: "; ")).
+                    """,
+            ],
+            "servers": [["url": "/"]],
+            "paths": paths,
+            "components": [
+                "schemas": [
+                    "Envelope": [
+                        "type": "object", "required": ["error_code", "api_uri", "message"],
+                        "properties": [
+                            "error_code": ["type": "integer", "description": "0 on success"],
+                            "api_uri": ["type": "string", "examples": ["apis/User/login"]],
+                            "message": ["type": "string"],
+                            "detail": ["type": "string", "description": "what exactly was wrong (validation errors)"],
+                            "retry_after": ["type": "integer", "description": "seconds to wait (201204, 202007)"],
+                        ],
+                        "additionalProperties": true,
+                    ] as [String: Any],
+                ],
+                "responses": [
+                    "Error": [
+                        "description": "an error in the envelope",
+                        "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Envelope"]]],
+                    ] as [String: Any],
+                ],
+                "securitySchemes": [
+                    "session": ["type": "apiKey", "in": "cookie", "name": ClientSession.cookieName],
+                    "bearer": ["type": "http", "scheme": "bearer", "description": "an access token of /api/Oauth/accessToken"],
+                    "oauth2": [
+                        "type": "oauth2",
+                        "flows": [
+                            "authorizationCode": [
+                                "authorizationUrl": "/api/Oauth/authorize", "tokenUrl": "/api/Oauth/accessToken",
+                                "refreshUrl": "/api/Oauth/accessToken",
+                                "scopes": Dictionary(uniqueKeysWithValues: OAuthScopes.known.map { ($0, ConsentPage.describe($0)) }),
+                            ] as [String: Any],
+                        ],
+                    ] as [String: Any],
+                ] as [String: Any],
+            ] as [String: Any],
+        ]
+    }
+
+    static func operation(_ endpoint: Endpoint, method: String) -> [String: Any] {
+        let action = endpoint.path.split(separator: "/").suffix(2).joined()
+        var operation: [String: Any] = [
+            "tags": [endpoint.tag], "summary": endpoint.summary,
+            "operationId": method + action,
+            "description": "Error codes: " + endpoint.errors.map(String.init).joined(separator: ", "),
+            "x-error-codes": endpoint.errors,
+        ]
+        if endpoint.needsLogin { operation["security"] = [["session": [String]()], ["bearer": [String]()]] }
+        let fields = endpoint.parameters.filter { !$0.isFile }
+        if method == "get" {
+            operation["parameters"] = fields.map { parameter -> [String: Any] in
+                ["name": parameter.name, "in": "query", "required": parameter.required, "description": parameter.description,
+                 "schema": ["type": parameter.type]]
+            }
+        } else if !endpoint.parameters.isEmpty {
+            var properties: [String: Any] = [:]
+            for parameter in endpoint.parameters {
+                properties[parameter.name] = parameter.isFile
+                    ? ["type": "string", "format": "binary", "description": parameter.description]
+                    : ["type": parameter.type, "description": parameter.description]
+            }
+            let required = endpoint.parameters.filter(\.required).map(\.name)
+            let schema: [String: Any] = ["type": "object", "properties": properties, "required": required]
+            let hasFile = endpoint.parameters.contains(where: \.isFile)
+            var content: [String: Any] = ["multipart/form-data": ["schema": schema]]
+            if !hasFile {
+                content["application/x-www-form-urlencoded"] = ["schema": schema]
+                content["application/json"] = ["schema": schema]
+            }
+            operation["requestBody"] = ["required": !required.isEmpty, "content": content]
+        }
+        var responses: [String: Any] = ["default": ["$ref": "#/components/responses/Error"]]
+        switch endpoint.reply {
+        case .envelope(let keys):
+            var properties: [String: Any] = [:]
+            for key in keys { properties[key] = [String: Any]() }
+            responses["200"] = [
+                "description": "success",
+                "content": ["application/json": ["schema": [
+                    "allOf": [["$ref": "#/components/schemas/Envelope"], ["type": "object", "properties": properties]],
+                ]]],
+            ]
+        case .picture:
+            responses["200"] = [
+                "description": "the picture",
+                "content": Dictionary(uniqueKeysWithValues: ["image/png", "image/jpeg", "image/bmp"].map {
+                    ($0, ["schema": ["type": "string", "format": "binary"]])
+                }),
+            ]
+        case .redirectOrPage:
+            responses["200"] = [
+                "description": "json: the envelope with authorization_code; code: the consent page",
+                "content": [
+                    "application/json": ["schema": ["$ref": "#/components/schemas/Envelope"]],
+                    "text/html": ["schema": ["type": "string"]],
+                ],
+            ]
+            responses["302"] = ["description": "to redirect_uri with code and state, or error and state"]
+        }
+        operation["responses"] = responses
+        return operation
+    }
+}
