@@ -20,6 +20,7 @@ public enum ServerApplication {
         FriendRoutes(userRoutes: userRoutes).register(on: router)
         CalendarRoutes(userRoutes: userRoutes).register(on: router)
         SettingsRoutes(userRoutes: userRoutes, database: database, maxBodySize: configuration.maxBodySize).register(on: router)
+        SNSRoutes(userRoutes: userRoutes, database: database, providers: configuration.snsProviders).register(on: router)
         OpenAPIDocument.register(on: router)
         return router
     }

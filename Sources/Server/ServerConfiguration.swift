@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     /// `UPARE_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical);
     /// `debug` adds a line per request.
     public var logLevel: Logger.Level = .info
+    /// Social sign-in providers by channel (`UPARE_SNS_PROVIDERS`: a JSON file, see `SNSProvider`).
+    public var snsProviders: [String: SNSProvider] = [:]
 
     public init() {}
 

@@ -24,6 +24,13 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.port = port
         }
         if let database { configuration.databasePath = database }
+        if let path = ProcessInfo.processInfo.environment["UPARE_SNS_PROVIDERS"], !path.isEmpty {
+            do {
+                configuration.snsProviders = try SNSProvider.load(path: path)
+            } catch {
+                throw fail("UPARE_SNS_PROVIDERS: \(error)")
+            }
+        }
         do {
             try await ServerApplication.run(configuration: configuration, fonts: FontLibrary.standard())
         } catch let error as CaptchaError {

@@ -34,7 +34,7 @@ enum EndpointCatalogue {
 
     static let responseType = P(name: "response_type", description: "json (default): the envelope; code: the bare error_code as text/plain")
 
-    static let all: [Endpoint] = image + user + settings + friends + calendar + oauth
+    static let all: [Endpoint] = image + user + settings + sns + friends + calendar + oauth
 
     static let image: [Endpoint] = [
         Endpoint(
@@ -133,6 +133,37 @@ enum EndpointCatalogue {
             parameters: ["realname", "idcard", "address", "gender", "nation", "postalcode", "departmentcode", "majorcode", "leader"]
                 .map { P(name: $0, description: $0) },
             reply: .envelope(["details"]), errors: [100004, 202303, 202101], needsLogin: true),
+    ]
+
+    static let sns: [Endpoint] = [
+        Endpoint(
+            path: "/api/User/snsLogin", methods: ["get"], tag: "Social accounts",
+            summary: "Starts a social sign-in: 302 to the provider (state and PKCE kept for this session)",
+            parameters: [P(name: "channel", required: true, description: "a configured provider, e.g. weibo")],
+            reply: .redirectOrPage, errors: [404]),
+        Endpoint(
+            path: "/api/User/snsCallback", methods: ["get"], tag: "Social accounts",
+            summary: "The provider's redirect: logs a bound account in, binds to the logged-in user, or leaves it waiting for snsreg",
+            parameters: [
+                P(name: "channel", required: true, description: "the provider"), P(name: "code", description: "from the provider"),
+                P(name: "state", description: "from snsLogin"), P(name: "error", description: "the provider's refusal"),
+            ],
+            reply: .envelope(["channel", "logged_in", "bound", "sns_pending", "display_name", "uid", "username"]),
+            errors: [100004, 100002, 201206, 404]),
+        Endpoint(
+            path: "/api/User/snsreg", methods: ["post"], tag: "Social accounts",
+            summary: "Binds the waiting social account to a new account (type=reg) or an existing one (type=log), and logs in",
+            parameters: [
+                P(name: "type", required: true, description: "reg or log"), P(name: "username", required: true, description: "username"),
+                P(name: "password", required: true, description: "password"), P(name: "confirm", description: "the password again (reg)"),
+                P(name: "email", description: "e-mail address (reg)"),
+            ],
+            reply: .envelope(["uid", "username", "email", "channel"]),
+            errors: [100004, 202002, 202003, 202102, 202103, 202201, 201204]),
+        Endpoint(
+            path: "/api/User/unbind", methods: ["post"], tag: "Social accounts", summary: "Unbinds the caller's social account",
+            parameters: [P(name: "channel", required: true, description: "e.g. weibo, qq")],
+            reply: .envelope(["channels"]), errors: [202302, 202101], needsLogin: true),
     ]
 
     static let friends: [Endpoint] = [

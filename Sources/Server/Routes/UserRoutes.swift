@@ -105,6 +105,14 @@ public struct UserRoutes: Sendable {
     /// the code cannot be sent the account is removed again and 202201 says
     /// so: the client may simply try again.
     func registerAccount(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        let user = try await createAccount(parameters)
+        return Envelope.success(Envelope.apiURI(request), user.payload.merging(["code_sent": true]) { $1 })
+    }
+
+    /// Checks `username`, `password` and `email`, creates the account, mails the
+    /// confirmation code (202201, and no account, when that fails) and leaves a
+    /// welcome message.
+    func createAccount(_ parameters: Parameters) async throws -> User {
         let username = try AccountRules.username(parameters["username"])
         let password = try AccountRules.password(parameters["password"], username: username)
         let email = try AccountRules.email(parameters["email"])
@@ -122,7 +130,7 @@ public struct UserRoutes: Sendable {
             to: user.id, kind: "system", title: "Welcome to upare",
             body: "Your account \(user.username) is ready. Confirm \(user.email) with the code we sent there.",
             at: services.now())
-        return Envelope.success(Envelope.apiURI(request), user.payload.merging(["code_sent": true]) { $1 })
+        return user
     }
 
     // MARK: 2.2.1 login
@@ -143,13 +151,20 @@ public struct UserRoutes: Sendable {
         // Unknown accounts get the same answer as wrong passwords.
         let user = try await passwordLogin.authenticate(login: login, password: password, address: address)
         let remember = Self.flag(parameters["remember"])
-        if let old = ClientSession.existing(in: request) { try await services.sessions.delete(token: old) }
-        let token = try await services.sessions.create(userID: user.id, persistent: remember, at: services.now())
+        let cookie = try await startSession(for: user, replacing: request, remember: remember)
         let lifetime = remember ? SessionStore.rememberedLifetime : SessionStore.sessionLifetime
         var response = Envelope.success(
             Envelope.apiURI(request), user.payload.merging(["session_expires_in": Int(lifetime)]) { $1 })
-        response.setCookie(ClientSession.cookie(token, maxAge: remember ? Int(lifetime) : nil))
+        response.setCookie(cookie)
         return response
+    }
+
+    /// A new session for `user` in place of the request's (no session fixation);
+    /// the cookie to set.
+    func startSession(for user: User, replacing request: Request, remember: Bool) async throws -> Cookie {
+        if let old = ClientSession.existing(in: request) { try await services.sessions.delete(token: old) }
+        let token = try await services.sessions.create(userID: user.id, persistent: remember, at: services.now())
+        return ClientSession.cookie(token, maxAge: remember ? Int(SessionStore.rememberedLifetime) : nil)
     }
 
     /// Ends the caller's session (an addition to the spec: a session needs an end).

@@ -212,6 +212,39 @@ enum Migrations {
             )
             """,
         ]),
+        (12, "social accounts", [
+            """
+            CREATE TABLE sns_bindings (
+                channel TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                display_name TEXT NOT NULL,
+                bound_at REAL NOT NULL,
+                PRIMARY KEY (channel, external_id),
+                UNIQUE (user_id, channel)
+            )
+            """,
+            // A social sign-in in progress (state and PKCE verifier for the
+            // provider), and one finished but not yet bound to an account.
+            """
+            CREATE TABLE sns_states (
+                state_hash BLOB PRIMARY KEY NOT NULL,
+                session_hash BLOB NOT NULL,
+                channel TEXT NOT NULL,
+                code_verifier TEXT NOT NULL,
+                expires_at REAL NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE sns_pending (
+                session_hash BLOB PRIMARY KEY NOT NULL,
+                channel TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                expires_at REAL NOT NULL
+            )
+            """,
+        ]),
     ]
 
     static func apply(to database: any SQLDatabase, logger: Logger) async throws {
