@@ -7,9 +7,9 @@ import Logging
 public enum ServerApplication {
     /// The router with every endpoint built so far and the envelope middleware.
     public static func router(
-        configuration: ServerConfiguration, database: ServerDatabase, imageRoutes: ImageRoutes, userRoutes: UserRoutes,
-        rateLimiter: RateLimiter = RateLimiter()
+        configuration: ServerConfiguration, database: ServerDatabase, imageRoutes: ImageRoutes, userRoutes: UserRoutes
     ) -> Router<ServerRequestContext> {
+        let rateLimiter = userRoutes.services.rateLimiter
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: EnvelopeMiddleware())
         router.add(middleware: RateLimitMiddleware(
@@ -47,7 +47,9 @@ public enum ServerApplication {
             mailer: mailer(configuration: configuration, database: database),
             disorderKeys: DisorderKeyStore(database: database, secret: secret),
             clients: OAuthClientStore(database: database), tokens: OAuthTokens(database: database), secret: secret,
-            friends: FriendStore(database: database), calendar: CalendarStore(database: database), now: now)
+            friends: FriendStore(database: database), calendar: CalendarStore(database: database),
+            rateLimiter: RateLimiter(now: now),
+            perClientLimit: configuration.rateLimits.enabled ? configuration.rateLimits.perClient : nil, now: now)
     }
 
     /// A ready-to-run application listening where `configuration` says, on `database`.

@@ -128,11 +128,15 @@ struct OAuthTests {
             let access = try #require(tokens["access_token"] as? String)
             #expect(access.count == 43)
 
-            // The bearer token stands for the user.
+            // The bearer token stands for the user, within its scope.
+            let key = try await http.execute(uri: "/api/Image/disorderKey", method: .post, headers: [.authorization: "Bearer \(access)"]) {
+                try ServerFixtures.json($0)
+            }
+            #expect(key["error_code"] as? Int == 0 && key["key_id"] is Int)
             let inbox = try await http.execute(uri: "/api/User/message", method: .post, headers: [.authorization: "Bearer \(access)"]) {
                 try ServerFixtures.json($0)
             }
-            #expect(inbox["error_code"] as? Int == 0 && inbox["total"] as? Int == 1)
+            #expect(inbox["error_code"] as? Int == 201206, "scope basic does not read messages")
             let bogus = try await http.execute(uri: "/api/User/message", method: .post, headers: [.authorization: "Bearer nope"]) {
                 try ServerFixtures.json($0)
             }
@@ -141,7 +145,7 @@ struct OAuthTests {
             // A replayed code fails, and what it issued is revoked.
             let replay = try await server.post(http, "/api/Oauth/accessToken", authenticated.merging(["code": freshCode]) { $1 })
             #expect(replay.body["error_code"] as? Int == 201215)
-            let afterReplay = try await http.execute(uri: "/api/User/message", method: .post, headers: [.authorization: "Bearer \(access)"]) {
+            let afterReplay = try await http.execute(uri: "/api/Image/disorderKey", method: .post, headers: [.authorization: "Bearer \(access)"]) {
                 try ServerFixtures.json($0)
             }
             #expect(afterReplay["error_code"] as? Int == 201203)
@@ -280,5 +284,37 @@ extension HTTPFields {
         var merged = self
         for field in other { merged[field.name] = field.value }
         return merged
+    }
+}
+
+@Suite("HTTP API: OAuth client rate limits")
+struct OAuthClientLimitTests {
+    @Test("bearer requests count against their client's bucket: 201204 with Retry-After")
+    func perClient() async throws {
+        let server = try await TestServer.make { configuration in
+            configuration.rateLimits.perClient = RateLimiter.Limit(burst: 3, perSecond: 1)
+            configuration.rateLimits.general = RateLimiter.Limit(burst: 1_000, perSecond: 1_000)
+        }
+        let (client, secret) = try await server.client(firstParty: true)
+        try await server.test { http in
+            try await server.register(http, "sam", email: "sam@example.com")
+            let issued = try await server.post(http, "/api/Oauth/accessToken", [
+                "grant_type": "password", "username": "sam", "password": "correct horse", "client_id": client.id, "client_secret": secret ?? "",
+            ])
+            let access = try #require(issued.body["access_token"] as? String)
+            // The token request took one of the three.
+            for expected in [0, 0, 201204] {
+                let code = try await http.execute(uri: "/api/User/message", method: .post, headers: [.authorization: "Bearer \(access)"]) {
+                    if expected == 201204 { #expect($0.headers[.retryAfter] == "1") }
+                    return try ServerFixtures.json($0)["error_code"] as? Int
+                }
+                #expect(code == expected)
+            }
+            server.clock.advance(1)
+            let code = try await http.execute(uri: "/api/User/message", method: .post, headers: [.authorization: "Bearer \(access)"]) {
+                try ServerFixtures.json($0)["error_code"] as? Int
+            }
+            #expect(code == 0)
+        }
     }
 }

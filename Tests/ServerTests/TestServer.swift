@@ -54,8 +54,7 @@ final class TestServer: Sendable {
             accounts: (userRoutes.authenticator, services.disorderKeys)
         ) { seeds.next() }
         let router = ServerApplication.router(
-            configuration: configuration, database: database, imageRoutes: imageRoutes, userRoutes: userRoutes,
-            rateLimiter: RateLimiter(now: clock.function))
+            configuration: configuration, database: database, imageRoutes: imageRoutes, userRoutes: userRoutes)
         routes = router.routes.map { "\($0.method) \($0.path)" }
         responder = router.buildResponder()
     }

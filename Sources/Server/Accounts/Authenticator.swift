@@ -2,26 +2,40 @@ public import Foundation
 public import Hummingbird
 
 /// Who is calling: the account of an OAuth bearer token (`Authorization:
-/// Bearer ...`, RFC 6750), or else of the request's session cookie.
+/// Bearer ...`, RFC 6750), or else of the request's session cookie. Bearer
+/// requests count against their client's rate limit and carry the scopes the
+/// user granted; a session carries every scope.
 public struct Authenticator: Sendable {
     let sessions: SessionStore
     let users: UserStore
     let tokens: OAuthTokens
+    let clientLimit: (limiter: RateLimiter, limit: RateLimiter.Limit)?
     let now: @Sendable () -> Date
 
-    public init(sessions: SessionStore, users: UserStore, tokens: OAuthTokens, now: @escaping @Sendable () -> Date) {
+    public init(
+        sessions: SessionStore, users: UserStore, tokens: OAuthTokens,
+        clientLimit: (limiter: RateLimiter, limit: RateLimiter.Limit)?, now: @escaping @Sendable () -> Date
+    ) {
         self.sessions = sessions
         self.users = users
         self.tokens = tokens
+        self.clientLimit = clientLimit
         self.now = now
     }
 
     /// The caller's account, or nil for an anonymous request. A bearer token
-    /// that is unknown is 201201; expired or revoked, 201203.
-    public func user(_ request: Request) async throws -> User? {
+    /// that is unknown is 201201; expired or revoked, 201203; without `scope`,
+    /// 201206; over its client's rate, 201204.
+    public func user(_ request: Request, scope: String = "basic") async throws -> User? {
         if let token = Self.bearer(request) {
             guard let info = try await tokens.lookup(token), info.kind == "access" else { throw ErrorCatalogue.invalidAccessToken }
             guard !info.revoked, info.expiresAt > now().timeIntervalSince1970 else { throw ErrorCatalogue.accessTokenExpired }
+            guard info.scopes.contains(scope) else {
+                throw ErrorCatalogue.permissionDenied.because("the token's scope does not include \(scope)")
+            }
+            if let clientLimit, let wait = clientLimit.limiter.take("oauth-client", client: info.clientID, limit: clientLimit.limit) {
+                throw RetryAfter(error: ErrorCatalogue.rateLimited, seconds: Int(wait.rounded(.up)))
+            }
             return try await users.user(id: info.userID)
         }
         guard let token = ClientSession.existing(in: request),
@@ -31,8 +45,8 @@ public struct Authenticator: Sendable {
     }
 
     /// The caller's account, or 202101.
-    public func requireUser(_ request: Request) async throws -> User {
-        guard let user = try await user(request) else { throw ErrorCatalogue.notLoggedIn }
+    public func requireUser(_ request: Request, scope: String = "basic") async throws -> User {
+        guard let user = try await user(request, scope: scope) else { throw ErrorCatalogue.notLoggedIn }
         return user
     }
 

@@ -21,7 +21,7 @@ public struct CalendarRoutes: Sendable {
             for action in Action.allCases {
                 router.on("\(prefix)/Calendar/\(action.rawValue)", method: .post) { request, context in
                     let parameters = try await Parameters.read(request, context: context, maxBodySize: UserRoutes.maxBodySize)
-                    let user = try await authenticator.requireUser(request)
+                    let user = try await authenticator.requireUser(request, scope: "calendar")
                     return try await handle(action, request, user, parameters)
                 }
                 router.on("\(prefix)/Calendar/\(action.rawValue)", method: .get) { _, _ -> Response in throw ErrorCatalogue.postRequired }

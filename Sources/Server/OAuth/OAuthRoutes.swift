@@ -10,7 +10,7 @@ public struct OAuthRoutes: Sendable {
     let authenticator: Authenticator
     let passwordLogin: PasswordLogin
     let rateLimiter: RateLimiter
-    let clientLimit: RateLimiter.Limit
+    let clientLimit: RateLimiter.Limit?
     let trustedProxies: Set<String>
     let consentKey: SymmetricKey
 
@@ -21,7 +21,7 @@ public struct OAuthRoutes: Sendable {
         authenticator = userRoutes.authenticator
         passwordLogin = userRoutes.passwordLogin
         self.rateLimiter = rateLimiter
-        clientLimit = configuration.rateLimits.perClient
+        clientLimit = userRoutes.services.perClientLimit
         trustedProxies = configuration.trustedProxies
         consentKey = SymmetricKey(data: userRoutes.services.secret.derive("oauth consent"))
     }
@@ -171,7 +171,7 @@ public struct OAuthRoutes: Sendable {
     func client(_ request: Request, _ parameters: Parameters) async throws -> OAuthClient {
         let credentials = try authenticatedClient(request, parameters)
         guard !credentials.id.isEmpty else { throw ErrorCatalogue.clientIDRequired }
-        if let wait = rateLimiter.take("oauth-client", client: credentials.id, limit: clientLimit) {
+        if let clientLimit, let wait = rateLimiter.take("oauth-client", client: credentials.id, limit: clientLimit) {
             throw RetryAfter(error: ErrorCatalogue.rateLimited, seconds: Int(wait.rounded(.up)))
         }
         switch try await services.clients.authenticate(credentials.id, secret: credentials.secret) {

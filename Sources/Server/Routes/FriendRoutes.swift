@@ -20,7 +20,7 @@ public struct FriendRoutes: Sendable {
             for action in Action.allCases {
                 router.on("\(prefix)/User/\(action.rawValue)", method: .post) { request, context in
                     let parameters = try await Parameters.read(request, context: context, maxBodySize: UserRoutes.maxBodySize)
-                    let user = try await authenticator.requireUser(request)
+                    let user = try await authenticator.requireUser(request, scope: "friends")
                     return try await handle(action, request, user, parameters)
                 }
                 router.on("\(prefix)/User/\(action.rawValue)", method: .get) { _, _ -> Response in throw ErrorCatalogue.postRequired }

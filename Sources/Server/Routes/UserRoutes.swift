@@ -23,14 +23,20 @@ public struct UserRoutes: Sendable {
         public var secret: ServerSecret
         public var friends: FriendStore
         public var calendar: CalendarStore
+        /// The rate limiter of the whole server (the middleware's buckets, and per OAuth client).
+        public var rateLimiter: RateLimiter
+        /// Requests per OAuth client, at the token endpoint and with its bearer tokens.
+        public var perClientLimit: RateLimiter.Limit?
         public var now: @Sendable () -> Date
 
         public init(
             captcha: Captcha, users: UserStore, sessions: SessionStore, codes: VerificationCodes, throttle: LoginThrottle,
             messages: MessageStore, hasher: PasswordHasher, mailer: any Mailer, disorderKeys: DisorderKeyStore,
             clients: OAuthClientStore, tokens: OAuthTokens, secret: ServerSecret, friends: FriendStore, calendar: CalendarStore,
-            now: @escaping @Sendable () -> Date = Date.init
+            rateLimiter: RateLimiter, perClientLimit: RateLimiter.Limit?, now: @escaping @Sendable () -> Date = Date.init
         ) {
+            self.rateLimiter = rateLimiter
+            self.perClientLimit = perClientLimit
             self.friends = friends
             self.calendar = calendar
             self.clients = clients
@@ -62,7 +68,8 @@ public struct UserRoutes: Sendable {
         passwordLogin = PasswordLogin(
             users: services.users, throttle: services.throttle, hasher: services.hasher, now: services.now)
         authenticator = Authenticator(
-            sessions: services.sessions, users: services.users, tokens: services.tokens, now: services.now)
+            sessions: services.sessions, users: services.users, tokens: services.tokens,
+            clientLimit: services.perClientLimit.map { (services.rateLimiter, $0) }, now: services.now)
     }
 
     /// The actions of `/api/User/`, by their path component.
@@ -263,7 +270,7 @@ public struct UserRoutes: Sendable {
     /// Without `id`, the caller's inbox (newest first; `limit` up to 1000 and
     /// `offset`); with `id`, that message, marked read. Only one's own messages.
     func message(_ request: Request, _ parameters: Parameters) async throws -> Response {
-        let user = try await authenticator.requireUser(request)
+        let user = try await authenticator.requireUser(request, scope: "messages")
         if let raw = parameters["id"], !raw.isEmpty {
             guard let id = Int(raw) else { throw ErrorCatalogue.validationFailed.because("id must be a message number") }
             guard let message = try await services.messages.read(id, for: user.id, at: services.now()) else {
