@@ -203,7 +203,7 @@ public struct OAuthRoutes: Sendable {
             } else if verifier != nil {
                 throw ErrorCatalogue.invalidAuthorizationCode.because("no code_challenge was sent for this code")
             }
-            issued = try await services.tokens.issue(
+            issued = try await issueTokens(
                 clientID: client.id, userID: grant.userID, scopes: grant.scopes, family: grant.family, at: services.now())
         case "refresh_token":
             guard let refresh = parameters["refresh_token"], !refresh.isEmpty else { throw ErrorCatalogue.invalidRefreshToken }
@@ -215,7 +215,7 @@ public struct OAuthRoutes: Sendable {
             }
             let asked = OAuthScopes.parse(parameters["scope"])
             guard asked.isSubset(of: info.scopes) else { throw ErrorCatalogue.permissionDenied.because("scope cannot be widened") }
-            issued = try await services.tokens.issue(
+            issued = try await issueTokens(
                 clientID: client.id, userID: info.userID, scopes: asked.isEmpty ? info.scopes : asked, family: info.family,
                 at: services.now())
         case "password":
@@ -230,7 +230,7 @@ public struct OAuthRoutes: Sendable {
             var scopes = OAuthScopes.parse(parameters["scope"])
             if scopes.isEmpty { scopes = client.scopes }
             guard scopes.isSubset(of: client.scopes) else { throw ErrorCatalogue.permissionDenied.because("scope not allowed for this client") }
-            issued = try await services.tokens.issue(
+            issued = try await issueTokens(
                 clientID: client.id, userID: user.id, scopes: scopes, family: OAuthTokens.newFamily(), at: services.now())
         default:
             throw ErrorCatalogue.invalidGrantType
@@ -240,6 +240,15 @@ public struct OAuthRoutes: Sendable {
             "expires_in": issued.expiresIn, "remind_in": issued.expiresIn, "uid": issued.userID,
             "scope": OAuthScopes.text(issued.scopes),
         ])
+    }
+
+    /// New tokens; a database failure is the spec's 201207 ("Cache access_token failed").
+    func issueTokens(clientID: String, userID: Int, scopes: Set<String>, family: String, at now: Date) async throws -> OAuthTokens.Issued {
+        do {
+            return try await services.tokens.issue(clientID: clientID, userID: userID, scopes: scopes, family: family, at: now)
+        } catch {
+            throw ErrorCatalogue.cacheTokenFailed
+        }
     }
 
     // MARK: 2.1.3 delete, 2.1.4 revoke
