@@ -10,7 +10,9 @@ public enum ServerApplication {
         configuration: ServerConfiguration, database: ServerDatabase, imageRoutes: ImageRoutes, userRoutes: UserRoutes
     ) -> Router<ServerRequestContext> {
         let rateLimiter = userRoutes.services.rateLimiter
+        ServerMetrics.start()
         let router = Router(context: ServerRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: EnvelopeMiddleware())
         router.add(middleware: RateLimitMiddleware(
             limiter: rateLimiter, limits: configuration.rateLimits, trustedProxies: configuration.trustedProxies))
@@ -22,6 +24,7 @@ public enum ServerApplication {
         SettingsRoutes(userRoutes: userRoutes, database: database, maxBodySize: configuration.maxBodySize).register(on: router)
         SNSRoutes(userRoutes: userRoutes, database: database, providers: configuration.snsProviders).register(on: router)
         OpenAPIDocument.register(on: router)
+        OperationsRoutes(database: database).register(on: router)
         return router
     }
 

@@ -38,6 +38,16 @@ public enum OpenAPIDocument {
                 "404": ["$ref": "#/components/responses/Error"],
             ],
         ] as [String: Any]]
+        for (path, summary, type) in [
+            ("/health", "Liveness: the process answers", "application/json"),
+            ("/ready", "Readiness: the database answers too (503 when not)", "application/json"),
+            ("/metrics", "Prometheus metrics (text exposition format)", "text/plain"),
+        ] {
+            paths[path] = ["get": [
+                "tags": ["Operations"], "summary": summary, "operationId": String(path.dropFirst()),
+                "responses": ["200": ["description": "ok", "content": [type: ["schema": ["type": type == "text/plain" ? "string" : "object"]]]]],
+            ] as [String: Any]]
+        }
         paths["/openapi.json"] = ["get": [
             "summary": "This document", "operationId": "openapi",
             "responses": ["200": ["description": "OpenAPI 3.1", "content": ["application/json": ["schema": ["type": "object"]]]]],

@@ -36,6 +36,7 @@ public struct RateLimitMiddleware: RouterMiddleware {
         }
         let client = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
         if let wait = limiter.take(bucket, client: client, limit: limit) {
+            ServerMetrics.rateLimited(bucket: bucket)
             return Envelope.failure(
                 ErrorCatalogue.rateLimited, apiURI: Envelope.apiURI(request), retryAfter: max(1, Int(wait.rounded(.up))))
         }

@@ -3,6 +3,7 @@ import Disorder
 import Foundation
 public import Hummingbird
 import HTTPTypes
+import NIOPosix
 import Raster
 
 /// Section 2.5 of the spec: `Image/captcha`, `Image/captchaVerify`, `Image/disorder`.
@@ -69,6 +70,7 @@ public struct ImageRoutes: Sendable {
         } catch {
             throw ErrorCatalogue.internalError
         }
+        ServerMetrics.captchaGenerated(format: format.fileExtension)
         var headers: HTTPFields = [
             .contentType: image.mimeType, .cacheControl: "no-store, no-cache, must-revalidate, max-age=0", .expires: "0",
         ]
@@ -90,6 +92,7 @@ public struct ImageRoutes: Sendable {
         default: throw ErrorCatalogue.validationFailed
         }
         let passed = try await captcha.verify(parameters["captcha"], for: slot(session, parameters["id"]), flush: flush)
+        ServerMetrics.captchaVerified(passed: passed, scenario: parameters["id"] ?? "")
         guard passed else { throw ErrorCatalogue.captchaVerificationFailed }
         return Envelope.success(Envelope.apiURI(request))
     }
@@ -104,16 +107,22 @@ public struct ImageRoutes: Sendable {
             throw ErrorCatalogue.validationFailed.because("a picture is required as the multipart file 'image'")
         }
         let key = try await disorderKey(request, parameters)
+        let decrypt: Bool
+        switch parameters["action"]?.lowercased() {
+        case nil, "", "encrypt": decrypt = false
+        case "decrypt": decrypt = true
+        default: throw ErrorCatalogue.validationFailed.because("action must be encrypt or decrypt")
+        }
         let output: [UInt8]
         do {
-            switch parameters["action"]?.lowercased() {
-            case nil, "", "encrypt": output = try Disorder.scramble(upload.bytes, key: key)
-            case "decrypt": output = try Disorder.unscramble(upload.bytes, key: key)
-            default: throw ErrorCatalogue.validationFailed
+            // Whole pictures are CPU work: NIO's blocking pool, not the request's executor.
+            let bytes = upload.bytes
+            output = try await NIOThreadPool.singleton.runIfActive {
+                decrypt ? try Disorder.unscramble(bytes, key: key) : try Disorder.scramble(bytes, key: key)
             }
-        } catch let error as APIError {
-            throw error
+            ServerMetrics.disorderJob(action: decrypt ? "decrypt" : "encrypt", succeeded: true)
         } catch {
+            ServerMetrics.disorderJob(action: decrypt ? "decrypt" : "encrypt", succeeded: false)
             throw ErrorCatalogue.validationFailed.because("\(error)")
         }
         let format = ImageFormat.sniff(output) ?? .png
