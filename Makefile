@@ -11,6 +11,7 @@ test:
 	scripts/setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	if [ -n "$$UPARE_TEST_POSTGRES" ]; then UPARE_TEST_ENGINE=postgres $(SWIFT) test --skip-build --filter ServerTests; fi
 	scripts/oauth-client-test
 
 build:

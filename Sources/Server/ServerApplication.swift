@@ -90,7 +90,7 @@ public enum ServerApplication {
     /// finish), then closes the database.
     public static func run(configuration: ServerConfiguration, fonts: FontLibrary) async throws {
         let logger = logger(configuration)
-        let database = try await ServerDatabase.open(path: configuration.databasePath, logger: logger)
+        let database = try await ServerDatabase.open(location: configuration.databasePath, logger: logger)
         do {
             try await build(configuration: configuration, fonts: fonts, database: database).runService()
         } catch {

@@ -8,7 +8,8 @@ public struct ServerConfiguration: Sendable {
     public var port: Int = 8080
     /// Largest request body read, in bytes (uploads to `Image/disorder`).
     public var maxBodySize: Int = 16 << 20
-    /// The SQLite database file, created and migrated on first start.
+    /// The SQLite database file, created and migrated on first start, or a
+    /// `postgres://user:password@host:port/database` URL.
     public var databasePath: String = "upare.sqlite"
     /// Requests per second per client; `UPARE_RATE_LIMITS=off` turns them off (benchmarks).
     public var rateLimits = RateLimits()

@@ -6,12 +6,12 @@ import Server
 /// The database an admin command works on: `--database`, else UPARE_DATABASE,
 /// else upare.sqlite; created and migrated if new.
 struct DatabaseOption: ParsableArguments {
-    @Option(help: "SQLite database file (default upare.sqlite, or UPARE_DATABASE).")
+    @Option(help: "SQLite database file or postgres:// URL (default upare.sqlite, or UPARE_DATABASE).")
     var database: String?
 
     func open() async throws -> ServerDatabase {
         try await ServerDatabase.open(
-            path: database ?? ServerConfiguration.fromEnvironment().databasePath, logger: Logger(label: "upare"))
+            location: database ?? ServerConfiguration.fromEnvironment().databasePath, logger: Logger(label: "upare"))
     }
 
     /// Runs `body` with the database open, and closes it whatever happens.

@@ -8,18 +8,18 @@ struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox", abstract: "Show the newest messages of the outbox (verification codes, notices).")
 
-    @Option(help: "SQLite database file (default upare.sqlite, or UPARE_DATABASE).")
+    @Option(help: "SQLite database file or postgres:// URL (default upare.sqlite, or UPARE_DATABASE).")
     var database: String?
     @Option(help: "How many messages.")
     var limit = 20
 
     func run() async throws {
         let path = database ?? ServerConfiguration.fromEnvironment().databasePath
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard path.hasPrefix("postgres") || FileManager.default.fileExists(atPath: path) else {
             FileHandle.standardError.write(Data("upare: no database at \(path)\n".utf8))
             throw ExitCode.failure
         }
-        let store = try await ServerDatabase.open(path: path, logger: Logger(label: "upare"))
+        let store = try await ServerDatabase.open(location: path, logger: Logger(label: "upare"))
         let entries = try await OutboxMailer(database: store).recent(limit: max(1, min(limit, 10_000)))
         try await store.close()
         for entry in entries {

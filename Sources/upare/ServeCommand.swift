@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
     var host: String?
     @Option(help: "Port to listen on (default 8080, or UPARE_PORT).")
     var port: Int?
-    @Option(help: "SQLite database file, created on first start (default upare.sqlite, or UPARE_DATABASE).")
+    @Option(help: "SQLite database file, created on first start, or postgres://user:password@host:port/database (default upare.sqlite, or UPARE_DATABASE).")
     var database: String?
 
     func run() async throws {

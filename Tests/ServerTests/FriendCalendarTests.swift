@@ -68,6 +68,11 @@ struct FriendTests {
         // Friends of friends are 6...10 away; i ± 6 shares five friends (i ± 1...5), i ± 7 four.
         #expect(recommended.map(\.uid) == [49_994, 50_006, 49_993, 50_007])
         #expect(recommended.map(\.mutualFriends) == [5, 5, 4, 4])
+        guard server.database.dialect == .sqlite else {
+            // PostgreSQL plans by statistics; the ranking above is what matters there.
+            _ = try await server.test { _ in }
+            return
+        }
         struct Plan: Decodable { var detail: String }
         let plan = try await sql.raw("""
             EXPLAIN QUERY PLAN SELECT f2.friend_id AS candidate, COUNT(*) AS mutual

@@ -29,7 +29,7 @@ final class TestServer: Sendable {
     ) async throws -> TestServer {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upare-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let database = try await ServerDatabase.open(path: folder.appendingPathComponent("test.sqlite").path, logger: Logger(label: "test"))
+        let database = try await openDatabase(folder: folder)
         var configuration = ServerConfiguration()
         configuration.maxBodySize = maxBodySize
         configuration.bcryptCost = 4
@@ -59,6 +59,34 @@ final class TestServer: Sendable {
         responder = router.buildResponder()
     }
 
+    /// UPARE_TEST_ENGINE=postgres runs the server tests on the PostgreSQL
+    /// database named by UPARE_TEST_POSTGRES, each TestServer in a schema of
+    /// its own; otherwise on a SQLite file in a temporary folder.
+    static var engine: SQLDialectName {
+        ProcessInfo.processInfo.environment["UPARE_TEST_ENGINE"] == "postgres" ? .postgres : .sqlite
+    }
+
+    static func openDatabase(folder: URL) async throws -> ServerDatabase {
+        guard engine == .postgres else {
+            return try await ServerDatabase.open(path: folder.appendingPathComponent("test.sqlite").path, logger: Logger(label: "test"))
+        }
+        guard let url = ProcessInfo.processInfo.environment["UPARE_TEST_POSTGRES"], !url.isEmpty else {
+            Issue.record("UPARE_TEST_ENGINE=postgres needs UPARE_TEST_POSTGRES=postgres://user:password@host:port/database")
+            throw CancellationError()
+        }
+        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        return try await ServerDatabase.open(location: url, searchPath: [schema], logger: Logger(label: "test"))
+    }
+
+    /// Drops a PostgreSQL test schema; closes the database.
+    func dispose() async throws {
+        if let schema = database.schema {
+            try? await database.sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+        }
+        try await database.close()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
     /// The answer of the most recent captcha served.
     var lastAnswer: String {
         ServerFixtures.answer(captcha, seed: seeds.last)
@@ -69,12 +97,10 @@ final class TestServer: Sendable {
         do {
             result = try await Application(responder: responder).test(.router, body)
         } catch {
-            try? await database.close()
-            try? FileManager.default.removeItem(at: folder)
+            try? await dispose()
             throw error
         }
-        try await database.close()
-        try? FileManager.default.removeItem(at: folder)
+        try await dispose()
         return result
     }
 }

@@ -76,7 +76,7 @@ public struct OAuthTokens: Sendable {
         }
         let hash = Self.hash(code)
         if let row = try await database.raw("""
-            UPDATE oauth_codes SET used = 1 WHERE code_hash = \(bind: hash) AND used = 0
+            UPDATE oauth_codes SET used = TRUE WHERE code_hash = \(bind: hash) AND used = FALSE
             RETURNING client_id, user_id, redirect_uri, scopes, code_challenge, family, expires_at
             """).first(decoding: Row.self) {
             guard row.client_id == clientID, row.expires_at > now.timeIntervalSince1970 else { return .invalid }
@@ -157,8 +157,8 @@ public struct OAuthTokens: Sendable {
     public func rotate(refreshToken: String, clientID: String, at now: Date) async throws -> Rotation {
         let hash = Self.hash(refreshToken)
         if let row = try await database.raw("""
-            UPDATE oauth_tokens SET revoked = 1
-            WHERE token_hash = \(bind: hash) AND kind = 'refresh' AND revoked = 0
+            UPDATE oauth_tokens SET revoked = TRUE
+            WHERE token_hash = \(bind: hash) AND kind = 'refresh' AND revoked = FALSE
             RETURNING kind, client_id, user_id, scopes, family, expires_at, revoked
             """).first(decoding: TokenRow.self) {
             guard row.client_id == clientID, row.expires_at > now.timeIntervalSince1970 else { return .invalid }
