@@ -19,6 +19,8 @@ final class TestServer: Sendable {
     /// Every route of the router, as "METHOD /path".
     let routes: [String]
     private let seeds = SeedCounter()
+    /// A second instance on the same storage leaves it to the first to remove.
+    private let ownsStorage: Bool
 
     var captcha: Captcha { services.captcha }
 
@@ -39,10 +41,31 @@ final class TestServer: Sendable {
             configuration: configuration, fonts: ServerFixtures.fonts, database: database, now: clock.function)
         if let mailer { services.mailer = try mailer(database, folder) }
         return TestServer(
-            database: database, folder: folder, clock: clock, services: services, configuration: configuration)
+            database: database, folder: folder, clock: clock, services: services, configuration: configuration, ownsStorage: true)
     }
 
-    private init(database: ServerDatabase, folder: URL, clock: ManualClock, services: UserRoutes.Services, configuration: ServerConfiguration) {
+    /// Another server process, as a load balancer's second upstream: its own
+    /// connections, services and router, on this one's database and clock.
+    func secondInstance(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestServer {
+        let other: ServerDatabase
+        if let schema = database.schema, let url = ProcessInfo.processInfo.environment["UPARE_TEST_POSTGRES"] {
+            other = try await ServerDatabase.open(location: url, searchPath: [schema], logger: Logger(label: "test"))
+        } else {
+            other = try await ServerDatabase.open(path: folder.appendingPathComponent("test.sqlite").path, logger: Logger(label: "test"))
+        }
+        var configuration = ServerConfiguration()
+        configuration.bcryptCost = 4
+        configure(&configuration)
+        let services = try await ServerApplication.services(
+            configuration: configuration, fonts: ServerFixtures.fonts, database: other, now: clock.function)
+        return TestServer(database: other, folder: folder, clock: clock, services: services, configuration: configuration, ownsStorage: false)
+    }
+
+    private init(
+        database: ServerDatabase, folder: URL, clock: ManualClock, services: UserRoutes.Services, configuration: ServerConfiguration,
+        ownsStorage: Bool
+    ) {
+        self.ownsStorage = ownsStorage
         self.database = database
         self.folder = folder
         self.clock = clock
@@ -80,6 +103,7 @@ final class TestServer: Sendable {
 
     /// Drops a PostgreSQL test schema; closes the database.
     func dispose() async throws {
+        guard ownsStorage else { return try await database.close() }
         if let schema = database.schema {
             try? await database.sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
         }
