@@ -12,6 +12,7 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	if [ -n "$$UPARE_TEST_POSTGRES" ]; then UPARE_TEST_ENGINE=postgres $(SWIFT) test --skip-build --filter ServerTests; fi
+	if [ -n "$$UPARE_TEST_POSTGRES" ]; then scripts/cluster-test; fi
 	scripts/oauth-client-test
 
 build:

@@ -90,7 +90,13 @@ public enum ServerApplication {
     /// finish), then closes the database.
     public static func run(configuration: ServerConfiguration, fonts: FontLibrary) async throws {
         let logger = logger(configuration)
-        let database = try await ServerDatabase.open(location: configuration.databasePath, logger: logger)
+        let database: ServerDatabase
+        do {
+            database = try await ServerDatabase.open(location: configuration.databasePath, logger: logger)
+        } catch {
+            // PostgresNIO hides details from `description`; an operator needs them.
+            throw ServerStartupError(reason: "cannot open the database: \(String(reflecting: error))")
+        }
         do {
             try await build(configuration: configuration, fonts: fonts, database: database).runService()
         } catch {
@@ -99,4 +105,10 @@ public enum ServerApplication {
         }
         try await database.close()
     }
+}
+
+/// Why the server could not start.
+public struct ServerStartupError: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
 }

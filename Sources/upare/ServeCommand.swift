@@ -36,6 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let error as CaptchaError {
             FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
             throw ExitCode.failure
+        } catch let error as ServerStartupError {
+            throw fail(error.reason)
         } catch let error as ServerSecretError {
             FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
             throw ExitCode.failure

@@ -249,35 +249,47 @@ enum Migrations {
     ]
 
     /// Applies the missing steps, each in its own transaction on one
-    /// connection. On PostgreSQL an advisory lock serialises instances that
-    /// start together, and each re-reads what is applied once it holds the lock.
+    /// connection. On PostgreSQL a session advisory lock serialises instances
+    /// that start together (even CREATE TABLE IF NOT EXISTS races there), and
+    /// each re-reads what is applied once it holds the lock.
     static func apply(to database: any SQLDatabase, dialect: SQLDialectName, logger: Logger) async throws {
         try await database.withSession { session in
-            try await session.raw(SQLQueryString(dialect.expand(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version {{int}} PRIMARY KEY NOT NULL, description TEXT NOT NULL, applied_at {{real}} NOT NULL)"
-            ))).run()
-            for step in steps {
-                // One transaction per step: a step is applied whole or not at all.
-                try await session.raw(SQLQueryString(dialect.beginWrite)).run()
-                do {
-                    if dialect == .postgres { try await session.raw("SELECT pg_advisory_xact_lock(7314159)").run() }
-                    let done = try await session.select().column("version").from("schema_migrations")
-                        .where("version", .equal, SQLBind(step.version)).first() != nil
-                    if !done {
-                        for statement in step.statements { try await session.raw(SQLQueryString(dialect.expand(statement))).run() }
-                        try await session.insert(into: "schema_migrations")
-                            .columns("version", "description", "applied_at")
-                            .values(SQLBind(step.version), SQLBind(step.description), SQLBind(Date().timeIntervalSince1970))
-                            .run()
-                    }
-                    try await session.raw("COMMIT").run()
-                    if !done {
-                        logger.info("database migrated", metadata: ["version": "\(step.version)", "step": "\(step.description)"])
-                    }
-                } catch {
-                    try? await session.raw("ROLLBACK").run()
-                    throw error
+            guard dialect == .postgres else { return try await applySteps(session, dialect: dialect, logger: logger) }
+            try await session.raw("SELECT pg_advisory_lock(7314159)").run()
+            do {
+                try await applySteps(session, dialect: dialect, logger: logger)
+            } catch {
+                try? await session.raw("SELECT pg_advisory_unlock(7314159)").run()
+                throw error
+            }
+            try await session.raw("SELECT pg_advisory_unlock(7314159)").run()
+        }
+    }
+
+    private static func applySteps(_ session: any SQLDatabase, dialect: SQLDialectName, logger: Logger) async throws {
+        try await session.raw(SQLQueryString(dialect.expand(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version {{int}} PRIMARY KEY NOT NULL, description TEXT NOT NULL, applied_at {{real}} NOT NULL)"
+        ))).run()
+        for step in steps {
+            // One transaction per step: a step is applied whole or not at all.
+            try await session.raw(SQLQueryString(dialect.beginWrite)).run()
+            do {
+                let done = try await session.select().column("version").from("schema_migrations")
+                    .where("version", .equal, SQLBind(step.version)).first() != nil
+                if !done {
+                    for statement in step.statements { try await session.raw(SQLQueryString(dialect.expand(statement))).run() }
+                    try await session.insert(into: "schema_migrations")
+                        .columns("version", "description", "applied_at")
+                        .values(SQLBind(step.version), SQLBind(step.description), SQLBind(Date().timeIntervalSince1970))
+                        .run()
                 }
+                try await session.raw("COMMIT").run()
+                if !done {
+                    logger.info("database migrated", metadata: ["version": "\(step.version)", "step": "\(step.description)"])
+                }
+            } catch {
+                try? await session.raw("ROLLBACK").run()
+                throw error
             }
         }
     }
