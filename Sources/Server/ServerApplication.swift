@@ -2,6 +2,7 @@ public import Captcha
 public import Foundation
 public import Hummingbird
 import Logging
+import NIOPosix
 
 /// The upare HTTP API on Hummingbird.
 public enum ServerApplication {
@@ -64,9 +65,14 @@ public enum ServerApplication {
         let imageRoutes = ImageRoutes(
             captcha: services.captcha, maxBodySize: configuration.maxBodySize,
             accounts: (userRoutes.authenticator, services.disorderKeys))
+        // Several instances on one host do better with fewer event loops each.
+        let eventLoops: EventLoopGroupProvider = configuration.eventLoops.map {
+            .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0))
+        } ?? .singleton
         return Application(
             router: router(configuration: configuration, database: database, imageRoutes: imageRoutes, userRoutes: userRoutes),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "upare"),
+            eventLoopGroupProvider: eventLoops,
             logger: logger(configuration))
     }
 

@@ -51,12 +51,15 @@ public final class SQLCaptchaStore: CaptchaStore {
     }
 
     /// One multi-row upsert for a batch of new challenges. A slot twice in a
-    /// batch keeps its last challenge, as two saves in a row would.
+    /// batch keeps its last challenge, as two saves in a row would. Rows go in
+    /// slot order: batches of several instances then lock rows in the same
+    /// order and cannot deadlock on PostgreSQL.
     static func write(_ batch: [Pending], to database: any SQLDatabase, sweepBefore now: Double?) async throws {
-        var latest: [String: Int] = [:]
-        for (index, item) in batch.enumerated() { latest[item.slot] = index }
+        var latest: [String: Pending] = [:]
+        for item in batch { latest[item.slot] = item }
         var insert = database.insert(into: "captcha_challenges").columns("slot", "digest", "expires_at", "failed_attempts")
-        for (index, item) in batch.enumerated() where latest[item.slot] == index {
+        for slot in latest.keys.sorted() {
+            guard let item = latest[slot] else { continue }
             insert = insert.values(SQLBind(item.slot), SQLBind(item.digest), SQLBind(item.expiresAt), SQLLiteral.numeric("0"))
         }
         try await insert.onConflict(with: ["slot"]) { conflict in
