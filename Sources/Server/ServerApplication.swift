@@ -53,7 +53,8 @@ public enum ServerApplication {
             clients: OAuthClientStore(database: database), tokens: OAuthTokens(database: database), secret: secret,
             friends: FriendStore(database: database), calendar: CalendarStore(database: database),
             rateLimiter: RateLimiter(now: now),
-            perClientLimit: configuration.rateLimits.enabled ? configuration.rateLimits.perClient : nil, now: now)
+            perClientLimit: configuration.rateLimits.enabled ? configuration.rateLimits.perClient : nil,
+            secureCookies: configuration.secureCookies, now: now)
     }
 
     /// A ready-to-run application listening where `configuration` says, on `database`.
@@ -64,7 +65,7 @@ public enum ServerApplication {
         let userRoutes = UserRoutes(services: services, trustedProxies: configuration.trustedProxies)
         let imageRoutes = ImageRoutes(
             captcha: services.captcha, maxBodySize: configuration.maxBodySize,
-            accounts: (userRoutes.authenticator, services.disorderKeys))
+            accounts: (userRoutes.authenticator, services.disorderKeys), secureCookies: configuration.secureCookies)
         // Several instances on one host do better with fewer event loops each.
         let eventLoops: EventLoopGroupProvider = configuration.eventLoops.map {
             .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0))

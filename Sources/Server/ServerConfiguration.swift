@@ -32,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     /// `UPARE_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical);
     /// `debug` adds a line per request.
     public var logLevel: Logger.Level = .info
+    /// Session cookies with `Secure` (`UPARE_SECURE_COOKIES=1`): set it when
+    /// the site is served over TLS.
+    public var secureCookies = false
     /// HTTP event-loop threads (`UPARE_EVENT_LOOPS`); nil: one per core.
     public var eventLoops: Int? = nil
     /// Social sign-in providers by channel (`UPARE_SNS_PROVIDERS`: a JSON file, see `SNSProvider`).
@@ -56,6 +59,9 @@ public struct ServerConfiguration: Sendable {
         if let size = environment["UPARE_MAX_BODY"].flatMap(Int.init), size > 0 { configuration.maxBodySize = size }
         if let cost = environment["UPARE_BCRYPT_COST"].flatMap(UInt8.init), (4...31).contains(cost) { configuration.bcryptCost = cost }
         if let secret = environment["UPARE_SECRET"], !secret.isEmpty { configuration.secret = secret }
+        if ["1", "true", "yes", "on"].contains(environment["UPARE_SECURE_COOKIES"]?.lowercased() ?? "") {
+            configuration.secureCookies = true
+        }
         if let loops = environment["UPARE_EVENT_LOOPS"].flatMap(Int.init), (1...256).contains(loops) { configuration.eventLoops = loops }
         if let level = environment["UPARE_LOG_LEVEL"].flatMap({ Logger.Level(rawValue: $0.lowercased()) }) { configuration.logLevel = level }
         return configuration

@@ -74,7 +74,7 @@ final class TestServer: Sendable {
         let userRoutes = UserRoutes(services: services, trustedProxies: configuration.trustedProxies)
         let imageRoutes = ImageRoutes(
             captcha: services.captcha, maxBodySize: configuration.maxBodySize,
-            accounts: (userRoutes.authenticator, services.disorderKeys)
+            accounts: (userRoutes.authenticator, services.disorderKeys), secureCookies: configuration.secureCookies
         ) { seeds.next() }
         let router = ServerApplication.router(
             configuration: configuration, database: database, imageRoutes: imageRoutes, userRoutes: userRoutes)

@@ -39,8 +39,9 @@ public enum ClientSession {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// The cookie carrying `id`: for the browser session, or for `maxAge` seconds.
-    public static func cookie(_ id: String, maxAge: Int? = nil) -> Cookie {
-        Cookie(name: cookieName, value: id, maxAge: maxAge, path: "/", httpOnly: true, sameSite: .lax)
+    /// The cookie carrying `id`: for the browser session, or for `maxAge`
+    /// seconds; `secure` (behind TLS) keeps browsers from sending it over plain HTTP.
+    public static func cookie(_ id: String, maxAge: Int? = nil, secure: Bool = false) -> Cookie {
+        Cookie(name: cookieName, value: id, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 }

@@ -10,6 +10,8 @@ import Raster
 public struct ImageRoutes: Sendable {
     let captcha: Captcha
     let maxBodySize: Int
+    /// Session cookies carry `Secure`.
+    let secureCookies: Bool
     /// The logged-in caller and their stored picture keys (`key_id`), when the
     /// server has accounts.
     let accounts: (authenticator: Authenticator, keys: DisorderKeyStore)?
@@ -20,8 +22,9 @@ public struct ImageRoutes: Sendable {
 
     public init(
         captcha: Captcha, maxBodySize: Int, accounts: (authenticator: Authenticator, keys: DisorderKeyStore)? = nil,
-        seeds: (@Sendable () -> UInt64?)? = nil
+        secureCookies: Bool = false, seeds: (@Sendable () -> UInt64?)? = nil
     ) {
+        self.secureCookies = secureCookies
         self.captcha = captcha
         self.maxBodySize = maxBodySize
         self.accounts = accounts
@@ -76,7 +79,7 @@ public struct ImageRoutes: Sendable {
         ]
         if let pragma = Self.pragma { headers[pragma] = "no-cache" }  // for HTTP/1.0 caches
         var response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.bytes)))
-        if session.isNew { response.setCookie(ClientSession.cookie(session.id)) }
+        if session.isNew { response.setCookie(ClientSession.cookie(session.id, secure: secureCookies)) }
         return response
     }
 

@@ -27,14 +27,18 @@ public struct UserRoutes: Sendable {
         public var rateLimiter: RateLimiter
         /// Requests per OAuth client, at the token endpoint and with its bearer tokens.
         public var perClientLimit: RateLimiter.Limit?
+        /// Session cookies carry `Secure` (the site is served over TLS).
+        public var secureCookies = false
         public var now: @Sendable () -> Date
 
         public init(
             captcha: Captcha, users: UserStore, sessions: SessionStore, codes: VerificationCodes, throttle: LoginThrottle,
             messages: MessageStore, hasher: PasswordHasher, mailer: any Mailer, disorderKeys: DisorderKeyStore,
             clients: OAuthClientStore, tokens: OAuthTokens, secret: ServerSecret, friends: FriendStore, calendar: CalendarStore,
-            rateLimiter: RateLimiter, perClientLimit: RateLimiter.Limit?, now: @escaping @Sendable () -> Date = Date.init
+            rateLimiter: RateLimiter, perClientLimit: RateLimiter.Limit?, secureCookies: Bool = false,
+            now: @escaping @Sendable () -> Date = Date.init
         ) {
+            self.secureCookies = secureCookies
             self.rateLimiter = rateLimiter
             self.perClientLimit = perClientLimit
             self.friends = friends
@@ -171,14 +175,15 @@ public struct UserRoutes: Sendable {
     func startSession(for user: User, replacing request: Request, remember: Bool) async throws -> Cookie {
         if let old = ClientSession.existing(in: request) { try await services.sessions.delete(token: old) }
         let token = try await services.sessions.create(userID: user.id, persistent: remember, at: services.now())
-        return ClientSession.cookie(token, maxAge: remember ? Int(SessionStore.rememberedLifetime) : nil)
+        return ClientSession.cookie(
+            token, maxAge: remember ? Int(SessionStore.rememberedLifetime) : nil, secure: services.secureCookies)
     }
 
     /// Ends the caller's session (an addition to the spec: a session needs an end).
     func logout(_ request: Request) async throws -> Response {
         if let token = ClientSession.existing(in: request) { try await services.sessions.delete(token: token) }
         var response = Envelope.success(Envelope.apiURI(request))
-        response.setCookie(ClientSession.cookie("", maxAge: 0))
+        response.setCookie(ClientSession.cookie("", maxAge: 0, secure: services.secureCookies))
         return response
     }
 

@@ -70,7 +70,7 @@ public struct SNSRoutes: Sendable {
         if let scope = provider.scope, !scope.isEmpty { items.append(URLQueryItem(name: "scope", value: scope)) }
         components.queryItems = items
         var response = Response(status: .found, headers: [.location: components.string ?? provider.authorizeURL, .cacheControl: "no-store"])
-        if session.isNew { response.setCookie(ClientSession.cookie(session.id)) }
+        if session.isNew { response.setCookie(ClientSession.cookie(session.id, secure: services.secureCookies)) }
         return response
     }
 
