@@ -130,6 +130,9 @@ struct SettingsTests {
             ], cookie: cookie).body
             let details = try #require(saved["details"] as? [String: Any])
             #expect(details["idcard"] as? String == "**************002X" && details["gender"] as? String == "female")
+            let stored = try await server.database.sql.raw("SELECT idcard FROM user_details").first()
+            let column = try #require(try stored?.decode(column: "idcard", as: String.self))
+            #expect(column.hasPrefix("sealed:") && !column.contains("1949"), "the ID number is sealed at rest")
             let partial = try await server.post(http, "/api/User/modifyDetailInfo", ["address": ""], cookie: cookie).body
             let after = try #require(partial["details"] as? [String: Any])
             #expect(after["address"] == nil && after["realname"] as? String == "张三", "fields not sent are kept; empty clears")

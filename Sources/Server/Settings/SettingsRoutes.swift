@@ -17,7 +17,7 @@ public struct SettingsRoutes: Sendable {
         services = userRoutes.services
         authenticator = userRoutes.authenticator
         avatars = AvatarStore(database: database)
-        details = UserDetailStore(database: database)
+        details = UserDetailStore(database: database, secret: userRoutes.services.secret)
         self.maxBodySize = maxBodySize
     }
 

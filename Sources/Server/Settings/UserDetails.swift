@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 import SQLKit
 
@@ -96,12 +97,31 @@ public struct UserDetails: Sendable, Equatable {
     }
 }
 
-/// `user_details`.
+/// `user_details`. The ID number is sealed (AES-GCM under a key derived from
+/// the server secret, bound to its owner): a copy of the database does not
+/// give it away.
 public struct UserDetailStore: Sendable {
     let database: any SQLDatabase
+    let sealingKey: SymmetricKey
 
-    public init(database: ServerDatabase) {
+    public init(database: ServerDatabase, secret: ServerSecret) {
         self.database = database.sql
+        sealingKey = SymmetricKey(data: secret.derive("user detail sealing"))
+    }
+
+    func seal(_ text: String?, for userID: Int) throws -> String? {
+        guard let text else { return nil }
+        let box = try AES.GCM.seal(Data(text.utf8), using: sealingKey, authenticating: Data("user \(userID) idcard".utf8))
+        guard let combined = box.combined else { throw ErrorCatalogue.internalError }
+        return "sealed:" + combined.base64EncodedString()
+    }
+
+    func open(_ stored: String?, for userID: Int) throws -> String? {
+        guard let stored, stored.hasPrefix("sealed:"), let combined = Data(base64Encoded: String(stored.dropFirst(7))) else {
+            return stored
+        }
+        let box = try AES.GCM.SealedBox(combined: combined)
+        return String(decoding: try AES.GCM.open(box, using: sealingKey, authenticating: Data("user \(userID) idcard".utf8)), as: UTF8.self)
     }
 
     struct Row: Decodable {
@@ -114,7 +134,7 @@ public struct UserDetailStore: Sendable {
         if let row = try await database.select().columns(UserDetails.fields.map { SQLColumn($0) }).from("user_details")
             .where("user_id", .equal, SQLBind(userID)).first(decoding: Row.self) {
             details.realname = row.realname
-            details.idcard = row.idcard
+            details.idcard = try open(row.idcard, for: userID)
             details.address = row.address
             details.gender = row.gender
             details.nation = row.nation
@@ -129,7 +149,7 @@ public struct UserDetailStore: Sendable {
     public func save(_ details: UserDetails, for userID: Int, at now: Date) async throws {
         try await database.raw("""
             INSERT INTO user_details (user_id, realname, idcard, address, gender, nation, postalcode, departmentcode, majorcode, leader, updated_at)
-            VALUES (\(bind: userID), \(bind: details.realname), \(bind: details.idcard), \(bind: details.address), \(bind: details.gender),
+            VALUES (\(bind: userID), \(bind: details.realname), \(bind: try seal(details.idcard, for: userID)), \(bind: details.address), \(bind: details.gender),
                     \(bind: details.nation), \(bind: details.postalcode), \(bind: details.departmentcode), \(bind: details.majorcode),
                     \(bind: details.leader), \(bind: now.timeIntervalSince1970))
             ON CONFLICT (user_id) DO UPDATE SET realname = excluded.realname, idcard = excluded.idcard, address = excluded.address,
