@@ -10,6 +10,7 @@ import sys
 
 import requests
 from authlib.common.security import generate_token
+from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
 base, client_id, client_secret, redirect_uri, cookie = sys.argv[1:6]
@@ -71,6 +72,11 @@ reuse = requests.post(token_url, auth=(client_id, client_secret),
                       data={"grant_type": "refresh_token", "refresh_token": old_refresh}).json()
 check(reuse.get("error_code") == 201209, "reusing a rotated refresh token is refused")
 check(client.post(f"{base}/api/User/message").json().get("error_code") == 201203, "and revokes its family")
+try:
+    client.refresh_token(token_url, refresh_token=old_refresh)
+    check(False, "authlib raises on a refused refresh")
+except OAuthError as error:
+    check(error.error == "invalid_grant", "authlib reads the RFC 6749 error (invalid_grant)")
 
 # RFC 7009 revocation of a fresh grant's refresh token.
 verifier = generate_token(64)

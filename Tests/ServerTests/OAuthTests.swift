@@ -149,8 +149,18 @@ struct OAuthTests {
                 try ServerFixtures.json($0)
             }
             #expect(afterReplay["error_code"] as? Int == 201203)
-            #expect(try await server.post(http, "/api/Oauth/accessToken", authenticated.merging(["grant_type": "magic"]) { $1 })
-                .body["error_code"] as? Int == 201216)
+            let magic = try await server.post(http, "/api/Oauth/accessToken", authenticated.merging(["grant_type": "magic"]) { $1 })
+            #expect(magic.body["error_code"] as? Int == 201216 && magic.body["error"] as? String == "unsupported_grant_type")
+            // RFC 6749 5.2 beside the envelope, for standard clients.
+            #expect(replay.body["error"] as? String == "invalid_grant")
+            try await http.execute(
+                uri: "/api/Oauth/accessToken", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: TestServer.form(exchange.merging(["client_id": client.id, "client_secret": "wrong"]) { $1 })
+            ) { response in
+                #expect(response.status == .unauthorized && response.headers[.wwwAuthenticate]?.hasPrefix("Basic") == true)
+                let error = try ServerFixtures.json(response)["error"] as? String
+                #expect(error == "invalid_client")
+            }
         }
     }
 

@@ -42,7 +42,12 @@ public struct OAuthRoutes: Sendable {
             for (action, handler) in actions {
                 router.on("\(prefix)/Oauth/\(action)", method: .post) { request, context in
                     let parameters = try await Parameters.read(request, context: context, maxBodySize: Self.maxBodySize)
-                    var response = try await handler(self, request, context, parameters)
+                    var response: Response
+                    do {
+                        response = try await handler(self, request, context, parameters)
+                    } catch let error as APIError {
+                        response = Self.failure(error, request: request)
+                    }
                     response.headers[.cacheControl] = "no-store"
                     if let pragma = ImageRoutes.pragma { response.headers[pragma] = "no-cache" }
                     return response
@@ -128,6 +133,30 @@ public struct OAuthRoutes: Sendable {
         var payload: [String: any Sendable] = ["authorization_code": code]
         if let state { payload["state"] = state }
         return Envelope.success(Envelope.apiURI(request), payload)
+    }
+
+    /// An error of the token endpoints in the envelope, with RFC 6749 5.2's
+    /// `error` and `error_description` beside it so that standard OAuth client
+    /// libraries understand it; 401 for client authentication failures, with
+    /// `WWW-Authenticate: Basic`.
+    static func failure(_ error: APIError, request: Request) -> Response {
+        let code: String
+        switch error.code {
+        case 201208, 201210, 201211, 201213: code = "invalid_client"
+        case 201105, 201205, 201209, 201215, 202103: code = "invalid_grant"
+        case 201206: code = error.detail?.contains("scope") == true ? "invalid_scope" : "unauthorized_client"
+        case 201216: code = "unsupported_grant_type"
+        case 201207: code = "server_error"
+        default: code = "invalid_request"
+        }
+        var response = Envelope.failure(
+            error, apiURI: Envelope.apiURI(request),
+            payload: ["error": code, "error_description": error.detail ?? error.message])
+        if code == "invalid_client" {
+            response.status = .unauthorized
+            response.headers[.wwwAuthenticate] = "Basic realm=\"upare\""
+        }
+        return response
     }
 
     /// HMAC of the session and the request: only this session's page can post consent.
