@@ -12,20 +12,13 @@ public struct CalendarRoutes: Sendable {
         authenticator = userRoutes.authenticator
     }
 
-    enum Action: String, CaseIterable {
+    enum Action: String, CaseIterable, Sendable {
         case events, add, update
     }
 
     public func register(on router: Router<ServerRequestContext>) {
-        for prefix in ["api", "apis"] {
-            for action in Action.allCases {
-                router.on("\(prefix)/Calendar/\(action.rawValue)", method: .post) { request, context in
-                    let parameters = try await Parameters.read(request, context: context, maxBodySize: UserRoutes.maxBodySize)
-                    let user = try await authenticator.requireUser(request, scope: "calendar")
-                    return try await handle(action, request, user, parameters)
-                }
-                router.on("\(prefix)/Calendar/\(action.rawValue)", method: .get) { _, _ -> Response in throw ErrorCatalogue.postRequired }
-            }
+        router.postActions(section: "Calendar", Action.self, maxBodySize: UserRoutes.maxBodySize) { action, request, _, parameters in
+            try await handle(action, request, authenticator.requireUser(request, scope: "calendar"), parameters)
         }
     }
 

@@ -11,20 +11,13 @@ public struct FriendRoutes: Sendable {
         authenticator = userRoutes.authenticator
     }
 
-    enum Action: String, CaseIterable {
+    enum Action: String, CaseIterable, Sendable {
         case friends, friendmake, frienddel, friendsrecommend
     }
 
     public func register(on router: Router<ServerRequestContext>) {
-        for prefix in ["api", "apis"] {
-            for action in Action.allCases {
-                router.on("\(prefix)/User/\(action.rawValue)", method: .post) { request, context in
-                    let parameters = try await Parameters.read(request, context: context, maxBodySize: UserRoutes.maxBodySize)
-                    let user = try await authenticator.requireUser(request, scope: "friends")
-                    return try await handle(action, request, user, parameters)
-                }
-                router.on("\(prefix)/User/\(action.rawValue)", method: .get) { _, _ -> Response in throw ErrorCatalogue.postRequired }
-            }
+        router.postActions(section: "User", Action.self, maxBodySize: UserRoutes.maxBodySize) { action, request, _, parameters in
+            try await handle(action, request, authenticator.requireUser(request, scope: "friends"), parameters)
         }
     }
 

@@ -77,21 +77,13 @@ public struct UserRoutes: Sendable {
     }
 
     /// The actions of `/api/User/`, by their path component.
-    enum Action: String, CaseIterable {
+    enum Action: String, CaseIterable, Sendable {
         case register, login, logout, validateUniqueUsername, validateUniqueEmail, sendcode, validateCommunicationCode, message
     }
 
     public func register(on router: Router<ServerRequestContext>) {
-        for prefix in ["api", "apis"] {
-            for action in Action.allCases {
-                router.on("\(prefix)/User/\(action.rawValue)", method: .post) { request, context in
-                    let parameters = try await Parameters.read(request, context: context, maxBodySize: Self.maxBodySize)
-                    return try await self.handle(action, request, context, parameters)
-                }
-                router.on("\(prefix)/User/\(action.rawValue)", method: .get) { _, _ -> Response in
-                    throw ErrorCatalogue.postRequired
-                }
-            }
+        router.postActions(section: "User", Action.self, maxBodySize: Self.maxBodySize) { action, request, context, parameters in
+            try await self.handle(action, request, context, parameters)
         }
     }
 
