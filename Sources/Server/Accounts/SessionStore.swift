@@ -17,18 +17,13 @@ public final class SessionStore: Sendable {
         self.database = database.sql
     }
 
-    /// Blobs are bound as `Data`: SQLiteKit would store a `[UInt8]` as JSON text.
-    static func digest(_ token: String) -> Data {
-        Data(SHA256.hash(data: Data(token.utf8)))
-    }
-
     /// A new session for `userID`; returns the token for the cookie.
     public func create(userID: Int, persistent: Bool, at now: Date) async throws -> String {
         let token = ClientSession.newToken()
         let lifetime = persistent ? Self.rememberedLifetime : Self.sessionLifetime
         try await database.insert(into: "sessions")
             .columns("token_hash", "user_id", "persistent", "created_at", "expires_at")
-            .values(SQLBind(Self.digest(token)), SQLBind(userID), SQLBind(persistent),
+            .values(SQLBind(SecureToken.hash(token)), SQLBind(userID), SQLBind(persistent),
                     SQLBind(now.timeIntervalSince1970), SQLBind(now.timeIntervalSince1970 + lifetime))
             .run()
         // Expired sessions are swept every 128 logins.
@@ -42,7 +37,7 @@ public final class SessionStore: Sendable {
     public func userID(token: String, at now: Date) async throws -> Int? {
         struct Row: Decodable { var user_id: Int }
         return try await database.select().column("user_id").from("sessions")
-            .where("token_hash", .equal, SQLBind(Self.digest(token)))
+            .where("token_hash", .equal, SQLBind(SecureToken.hash(token)))
             .where("expires_at", .greaterThan, SQLBind(now.timeIntervalSince1970))
             .first(decoding: Row.self)?.user_id
     }
@@ -50,10 +45,10 @@ public final class SessionStore: Sendable {
     /// Ends every session of `userID` but `keep` (after a password change).
     public func deleteAll(of userID: Int, except keep: String?) async throws {
         try await database.delete(from: "sessions").where("user_id", .equal, SQLBind(userID))
-            .where("token_hash", .notEqual, SQLBind(keep.map(Self.digest) ?? Data())).run()
+            .where("token_hash", .notEqual, SQLBind(keep.map(SecureToken.hash) ?? Data())).run()
     }
 
     public func delete(token: String) async throws {
-        try await database.delete(from: "sessions").where("token_hash", .equal, SQLBind(Self.digest(token))).run()
+        try await database.delete(from: "sessions").where("token_hash", .equal, SQLBind(SecureToken.hash(token))).run()
     }
 }

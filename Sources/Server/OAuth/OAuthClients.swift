@@ -53,11 +53,11 @@ public struct OAuthClientStore: Sendable {
         guard unknown.isEmpty, !scopes.isEmpty else {
             throw OAuthRegistrationError(reason: "scopes are some of \(OAuthScopes.known.sorted().joined(separator: ", "))")
         }
-        let id = OAuthTokens.random(bytes: 16)
-        let secret = isPublic ? nil : OAuthTokens.random(bytes: 32)
+        let id = SecureToken.random(bytes: 16)
+        let secret = isPublic ? nil : SecureToken.random(bytes: 32)
         try await database.insert(into: "oauth_clients")
             .columns("id", "name", "secret_hash", "redirect_uris", "scopes", "first_party", "created_at")
-            .values(SQLBind(id), SQLBind(name), SQLBind(secret.map(OAuthTokens.hash)), SQLBind(redirectURIs.joined(separator: "\n")),
+            .values(SQLBind(id), SQLBind(name), SQLBind(secret.map(SecureToken.hash)), SQLBind(redirectURIs.joined(separator: "\n")),
                     SQLBind(OAuthScopes.text(scopes)), SQLBind(firstParty), SQLBind(now.timeIntervalSince1970))
             .run()
         let client = OAuthClient(id: id, name: name, redirectURIs: redirectURIs, scopes: scopes, firstParty: firstParty, isPublic: isPublic)
@@ -107,7 +107,7 @@ public struct OAuthClientStore: Sendable {
         case (nil, .some): return .wrongSecret
         case (.some, nil): return .secretRequired
         case (.some(let stored), .some(let given)):
-            return ConstantTime.equal(Array(stored), Array(OAuthTokens.hash(given))) ? .authenticated(client) : .wrongSecret
+            return ConstantTime.equal(Array(stored), Array(SecureToken.hash(given))) ? .authenticated(client) : .wrongSecret
         }
     }
 

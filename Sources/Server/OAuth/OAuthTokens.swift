@@ -18,19 +18,6 @@ public struct OAuthTokens: Sendable {
         self.database = database.sql
     }
 
-    /// `bytes` from the system CSPRNG, base64url without padding.
-    static func random(bytes count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func hash(_ value: String) -> Data {
-        Data(SHA256.hash(data: Data(value.utf8)))
-    }
-
     // MARK: codes
 
     public struct CodeGrant: Sendable {
@@ -43,17 +30,17 @@ public struct OAuthTokens: Sendable {
     }
 
     public func issueCode(_ grant: CodeGrant, at now: Date) async throws -> String {
-        let code = Self.random(bytes: 32)
+        let code = SecureToken.random(bytes: 32)
         try await database.insert(into: "oauth_codes")
             .columns("code_hash", "client_id", "user_id", "redirect_uri", "scopes", "code_challenge", "family", "expires_at")
-            .values(SQLBind(Self.hash(code)), SQLBind(grant.clientID), SQLBind(grant.userID), SQLBind(grant.redirectURI),
+            .values(SQLBind(SecureToken.hash(code)), SQLBind(grant.clientID), SQLBind(grant.userID), SQLBind(grant.redirectURI),
                     SQLBind(OAuthScopes.text(grant.scopes)), SQLBind(grant.codeChallenge), SQLBind(grant.family),
                     SQLBind(now.timeIntervalSince1970 + Self.codeLifetime))
             .run()
         return code
     }
 
-    public static func newFamily() -> String { random(bytes: 16) }
+    public static func newFamily() -> String { SecureToken.random(bytes: 16) }
 
     public enum Redemption: Sendable {
         case granted(CodeGrant)
@@ -74,7 +61,7 @@ public struct OAuthTokens: Sendable {
             var family: String
             var expires_at: Double
         }
-        let hash = Self.hash(code)
+        let hash = SecureToken.hash(code)
         if let row = try await database.raw("""
             UPDATE oauth_codes SET used = TRUE WHERE code_hash = \(bind: hash) AND used = FALSE
             RETURNING client_id, user_id, redirect_uri, scopes, code_challenge, family, expires_at
@@ -104,13 +91,13 @@ public struct OAuthTokens: Sendable {
 
     /// A new access and refresh token pair in `family`.
     public func issue(clientID: String, userID: Int, scopes: Set<String>, family: String, at now: Date) async throws -> Issued {
-        let access = Self.random(bytes: 32), refresh = Self.random(bytes: 32)
+        let access = SecureToken.random(bytes: 32), refresh = SecureToken.random(bytes: 32)
         let time = now.timeIntervalSince1970
         try await database.insert(into: "oauth_tokens")
             .columns("token_hash", "kind", "client_id", "user_id", "scopes", "family", "expires_at", "created_at")
-            .values(SQLBind(Self.hash(access)), SQLBind("access"), SQLBind(clientID), SQLBind(userID),
+            .values(SQLBind(SecureToken.hash(access)), SQLBind("access"), SQLBind(clientID), SQLBind(userID),
                     SQLBind(OAuthScopes.text(scopes)), SQLBind(family), SQLBind(time + Self.accessLifetime), SQLBind(time))
-            .values(SQLBind(Self.hash(refresh)), SQLBind("refresh"), SQLBind(clientID), SQLBind(userID),
+            .values(SQLBind(SecureToken.hash(refresh)), SQLBind("refresh"), SQLBind(clientID), SQLBind(userID),
                     SQLBind(OAuthScopes.text(scopes)), SQLBind(family), SQLBind(time + Self.refreshLifetime), SQLBind(time))
             .run()
         return Issued(accessToken: access, refreshToken: refresh, expiresIn: Int(Self.accessLifetime), scopes: scopes, userID: userID)
@@ -143,7 +130,7 @@ public struct OAuthTokens: Sendable {
 
     public func lookup(_ token: String) async throws -> TokenInfo? {
         try await database.select().columns("kind", "client_id", "user_id", "scopes", "family", "expires_at", "revoked")
-            .from("oauth_tokens").where("token_hash", .equal, SQLBind(Self.hash(token))).first(decoding: TokenRow.self)?.info
+            .from("oauth_tokens").where("token_hash", .equal, SQLBind(SecureToken.hash(token))).first(decoding: TokenRow.self)?.info
     }
 
     public enum Rotation: Sendable {
@@ -155,7 +142,7 @@ public struct OAuthTokens: Sendable {
 
     /// Retires a refresh token (one statement: concurrent uses cannot both win).
     public func rotate(refreshToken: String, clientID: String, at now: Date) async throws -> Rotation {
-        let hash = Self.hash(refreshToken)
+        let hash = SecureToken.hash(refreshToken)
         if let row = try await database.raw("""
             UPDATE oauth_tokens SET revoked = TRUE
             WHERE token_hash = \(bind: hash) AND kind = 'refresh' AND revoked = FALSE
@@ -180,6 +167,6 @@ public struct OAuthTokens: Sendable {
 
     public func revoke(_ token: String) async throws {
         try await database.update("oauth_tokens").set("revoked", to: SQLBind(true))
-            .where("token_hash", .equal, SQLBind(Self.hash(token))).run()
+            .where("token_hash", .equal, SQLBind(SecureToken.hash(token))).run()
     }
 }

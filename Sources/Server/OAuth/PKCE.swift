@@ -5,30 +5,20 @@ import Foundation
 enum PKCE {
     /// A challenge as sent: 43 base64url characters (SHA-256, unpadded).
     static func validChallenge(_ challenge: String) -> Bool {
-        challenge.utf8.count == 43 && challenge.utf8.allSatisfy(isBase64URL)
+        challenge.utf8.count == 43 && challenge.utf8.allSatisfy(SecureToken.isBase64URL)
     }
 
     /// A verifier: 43 to 128 characters of `[A-Za-z0-9-._~]`.
     static func validVerifier(_ verifier: String) -> Bool {
         (43...128).contains(verifier.utf8.count)
-            && verifier.utf8.allSatisfy { isBase64URL($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "~") }
+            && verifier.utf8.allSatisfy { SecureToken.isBase64URL($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "~") }
     }
 
     static func challenge(for verifier: String) -> String {
-        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        SecureToken.base64URL(SecureToken.hash(verifier))
     }
 
     static func matches(verifier: String, challenge: String) -> Bool {
         validVerifier(verifier) && ConstantTime.equal(Array(Self.challenge(for: verifier).utf8), Array(challenge.utf8))
-    }
-
-    private static func isBase64URL(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "_"): true
-        default: false
-        }
     }
 }

@@ -11,17 +11,9 @@ public enum ClientSession {
     /// The request's session id, if it carries a well-formed one.
     public static func existing(in request: Request) -> String? {
         guard let value = request.cookies[cookieName]?.value, value.utf8.count == 43,
-              value.utf8.allSatisfy(isBase64URL)
+              value.utf8.allSatisfy(SecureToken.isBase64URL)
         else { return nil }
         return value
-    }
-
-    private static func isBase64URL(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "_"): true
-        default: false
-        }
     }
 
     /// The request's session id, or a new one (then `isNew`).
@@ -32,11 +24,7 @@ public enum ClientSession {
 
     /// 256 bits from the system CSPRNG, base64url without padding (43 characters).
     public static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        SecureToken.random(bytes: 32)
     }
 
     /// The cookie carrying `id`: for the browser session, or for `maxAge`

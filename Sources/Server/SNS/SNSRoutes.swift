@@ -57,7 +57,7 @@ public struct SNSRoutes: Sendable {
     func login(_ request: Request, _ parameters: Parameters) async throws -> Response {
         let (channel, provider) = try provider(parameters)
         let session = ClientSession.identify(request)
-        let state = OAuthTokens.random(bytes: 32), verifier = OAuthTokens.random(bytes: 48)
+        let state = SecureToken.random(bytes: 32), verifier = SecureToken.random(bytes: 48)
         try await store.saveState(state, session: session.id, channel: channel, verifier: verifier, at: services.now())
         var components = URLComponents(string: provider.authorizeURL) ?? URLComponents()
         var items = components.queryItems ?? []

@@ -14,12 +14,10 @@ public struct SNSStore: Sendable {
         self.database = database.sql
     }
 
-    static func hash(_ value: String) -> Data { Data(SHA256.hash(data: Data(value.utf8))) }
-
     func saveState(_ state: String, session: String, channel: String, verifier: String, at now: Date) async throws {
         try await database.insert(into: "sns_states")
             .columns("state_hash", "session_hash", "channel", "code_verifier", "expires_at")
-            .values(SQLBind(Self.hash(state)), SQLBind(Self.hash(session)), SQLBind(channel), SQLBind(verifier),
+            .values(SQLBind(SecureToken.hash(state)), SQLBind(SecureToken.hash(session)), SQLBind(channel), SQLBind(verifier),
                     SQLBind(now.timeIntervalSince1970 + Self.stateLifetime))
             .run()
     }
@@ -33,10 +31,10 @@ public struct SNSStore: Sendable {
             var expires_at: Double
         }
         guard let row = try await database.raw("""
-            DELETE FROM sns_states WHERE state_hash = \(bind: Self.hash(state))
+            DELETE FROM sns_states WHERE state_hash = \(bind: SecureToken.hash(state))
             RETURNING session_hash, channel, code_verifier, expires_at
             """).first(decoding: Row.self),
-            row.session_hash == Self.hash(session), row.channel == channel, row.expires_at > now.timeIntervalSince1970
+            row.session_hash == SecureToken.hash(session), row.channel == channel, row.expires_at > now.timeIntervalSince1970
         else { return nil }
         return row.code_verifier
     }
@@ -73,7 +71,7 @@ public struct SNSStore: Sendable {
     func savePending(session: String, channel: String, identity: SNSClient.Identity, at now: Date) async throws {
         try await database.raw("""
             INSERT INTO sns_pending (session_hash, channel, external_id, display_name, expires_at)
-            VALUES (\(bind: Self.hash(session)), \(bind: channel), \(bind: identity.externalID), \(bind: identity.displayName),
+            VALUES (\(bind: SecureToken.hash(session)), \(bind: channel), \(bind: identity.externalID), \(bind: identity.displayName),
                     \(bind: now.timeIntervalSince1970 + Self.pendingLifetime))
             ON CONFLICT (session_hash) DO UPDATE SET channel = excluded.channel, external_id = excluded.external_id,
                 display_name = excluded.display_name, expires_at = excluded.expires_at
@@ -89,13 +87,13 @@ public struct SNSStore: Sendable {
             var expires_at: Double
         }
         guard let row = try await database.select().columns("channel", "external_id", "display_name", "expires_at")
-            .from("sns_pending").where("session_hash", .equal, SQLBind(Self.hash(session))).first(decoding: Row.self),
+            .from("sns_pending").where("session_hash", .equal, SQLBind(SecureToken.hash(session))).first(decoding: Row.self),
             row.expires_at > now.timeIntervalSince1970
         else { return nil }
         return (row.channel, SNSClient.Identity(externalID: row.external_id, displayName: row.display_name))
     }
 
     func clearPending(session: String) async throws {
-        try await database.delete(from: "sns_pending").where("session_hash", .equal, SQLBind(Self.hash(session))).run()
+        try await database.delete(from: "sns_pending").where("session_hash", .equal, SQLBind(SecureToken.hash(session))).run()
     }
 }

@@ -1,0 +1,33 @@
+import Crypto
+import Foundation
+
+/// The random secrets the server hands out (session tokens, OAuth codes and
+/// tokens, client secrets, sign-in states) and how they are kept: drawn from
+/// the system CSPRNG, written in base64url without padding, stored only as
+/// their SHA-256.
+enum SecureToken {
+    /// `bytes` random bytes as base64url (32 bytes: 43 characters).
+    static func random(bytes count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return base64URL((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    }
+
+    /// What the database keeps instead of the token.
+    static func hash(_ token: String) -> Data {
+        Data(SHA256.hash(data: Data(token.utf8)))
+    }
+
+    static func base64URL(_ bytes: some Sequence<UInt8>) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func isBase64URL(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"): true
+        default: false
+        }
+    }
+}
