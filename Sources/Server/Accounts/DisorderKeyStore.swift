@@ -1,28 +1,24 @@
-import Crypto
 public import Disorder
 public import Foundation
 import SQLKit
 
 /// Picture keys the server keeps for a user, so that `Image/disorder` can be
-/// called with a `key_id` instead of sending the key each time. Keys are sealed
-/// with AES-GCM under a key derived from the server secret (a copy of the
-/// database alone does not give them away) and bound to their owner: the
-/// owner's id is the sealed box's authenticated data.
+/// called with a `key_id` instead of sending the key each time. Keys are
+/// sealed for their owner (`OwnerSealer`).
 public struct DisorderKeyStore: Sendable {
     let database: any SQLDatabase
-    let sealingKey: SymmetricKey
+    let sealer: OwnerSealer
 
     public init(database: ServerDatabase, secret: ServerSecret) {
         self.database = database.sql
-        sealingKey = SymmetricKey(data: secret.derive("disorder key sealing"))
+        sealer = OwnerSealer(secret: secret, purpose: "disorder key sealing")
     }
 
     /// A new random key for `userID`: its id, and its hex text for the owner's own copy.
     public func create(for userID: Int, at now: Date) async throws -> (id: Int, key: String) {
         let key = DisorderKey()
         let hex = key.hexString
-        let sealed = try AES.GCM.seal(Data(hex.utf8), using: sealingKey, authenticating: Data("user \(userID)".utf8))
-        guard let combined = sealed.combined else { throw ErrorCatalogue.internalError }
+        let combined = try sealer.seal(hex, owner: userID)
         let row = try await database.insert(into: "disorder_keys")
             .columns("user_id", "sealed", "created_at")
             .values(SQLBind(userID), SQLBind(combined), SQLBind(now.timeIntervalSince1970))
@@ -37,8 +33,6 @@ public struct DisorderKeyStore: Sendable {
         guard let row = try await database.select().column("sealed").from("disorder_keys")
             .where("id", .equal, SQLBind(id)).where("user_id", .equal, SQLBind(userID)).first(decoding: Row.self)
         else { return nil }
-        let box = try AES.GCM.SealedBox(combined: row.sealed)
-        let hex = try AES.GCM.open(box, using: sealingKey, authenticating: Data("user \(userID)".utf8))
-        return try DisorderKey(text: String(decoding: hex, as: UTF8.self))
+        return try DisorderKey(text: sealer.open(row.sealed, owner: userID))
     }
 }

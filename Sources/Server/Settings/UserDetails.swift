@@ -1,4 +1,3 @@
-import Crypto
 public import Foundation
 import SQLKit
 
@@ -97,31 +96,26 @@ public struct UserDetails: Sendable, Equatable {
     }
 }
 
-/// `user_details`. The ID number is sealed (AES-GCM under a key derived from
-/// the server secret, bound to its owner): a copy of the database does not
-/// give it away.
+/// `user_details`. The ID number is sealed for its owner (`OwnerSealer`) and
+/// kept as `sealed:<base64>` in its text column.
 public struct UserDetailStore: Sendable {
     let database: any SQLDatabase
-    let sealingKey: SymmetricKey
+    let sealer: OwnerSealer
 
     public init(database: ServerDatabase, secret: ServerSecret) {
         self.database = database.sql
-        sealingKey = SymmetricKey(data: secret.derive("user detail sealing"))
+        sealer = OwnerSealer(secret: secret, purpose: "user detail sealing")
     }
 
     func seal(_ text: String?, for userID: Int) throws -> String? {
-        guard let text else { return nil }
-        let box = try AES.GCM.seal(Data(text.utf8), using: sealingKey, authenticating: Data("user \(userID) idcard".utf8))
-        guard let combined = box.combined else { throw ErrorCatalogue.internalError }
-        return "sealed:" + combined.base64EncodedString()
+        try text.map { "sealed:" + (try sealer.seal($0, owner: userID)).base64EncodedString() }
     }
 
     func open(_ stored: String?, for userID: Int) throws -> String? {
         guard let stored, stored.hasPrefix("sealed:"), let combined = Data(base64Encoded: String(stored.dropFirst(7))) else {
             return stored
         }
-        let box = try AES.GCM.SealedBox(combined: combined)
-        return String(decoding: try AES.GCM.open(box, using: sealingKey, authenticating: Data("user \(userID) idcard".utf8)), as: UTF8.self)
+        return try sealer.open(combined, owner: userID)
     }
 
     struct Row: Decodable {
