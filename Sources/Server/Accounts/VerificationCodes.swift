@@ -83,6 +83,43 @@ public struct VerificationCodes: Sendable {
     }
 }
 
+extension VerificationCodes {
+    /// Issues a code and hands it to `mailer`; 202007 (429, Retry-After)
+    /// inside the interval. A code that cannot be delivered is withdrawn, so
+    /// the interval does not hold up a retry.
+    public func send(to medium: Medium, via mailer: any Mailer, at now: Date) async throws {
+        switch try await issue(for: medium, at: now) {
+        case .wait(let seconds):
+            throw RetryAfter(error: ErrorCatalogue.sendingInterval.formatted(seconds), seconds: seconds)
+        case .code(let code):
+            do {
+                try await mailer.deliver(Self.message(code: code, to: medium))
+            } catch {
+                try? await withdraw(code, for: medium)
+                throw error
+            }
+        }
+    }
+
+    static func message(code: String, to medium: Medium) -> OutgoingMessage {
+        let minutes = Int(lifetime / 60)
+        switch medium {
+        case .email(let address):
+            return OutgoingMessage(
+                medium: .email, recipient: address, subject: "Your upare verification code",
+                body: """
+                    Your upare verification code is \(code).
+
+                    It expires in \(minutes) minutes. If you did not ask for it, you can ignore this message.
+                    """)
+        case .phone(let number):
+            return OutgoingMessage(
+                medium: .sms, recipient: number, subject: "",
+                body: "upare code: \(code) (valid \(minutes) min)")
+        }
+    }
+}
+
 enum ConstantTime {
     /// Compares every byte whatever the first difference.
     static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {

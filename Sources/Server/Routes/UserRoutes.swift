@@ -217,38 +217,8 @@ public struct UserRoutes: Sendable {
         return Envelope.success(Envelope.apiURI(request), ["expires_in": Int(VerificationCodes.lifetime)])
     }
 
-    /// Issues and delivers a code; 202007 (429, Retry-After) inside the interval.
-    /// A code that cannot be delivered is withdrawn.
     func deliverCode(to medium: Medium) async throws {
-        switch try await services.codes.issue(for: medium, at: services.now()) {
-        case .wait(let seconds):
-            throw RetryAfter(error: ErrorCatalogue.sendingInterval.formatted(seconds), seconds: seconds)
-        case .code(let code):
-            do {
-                try await services.mailer.deliver(Self.message(code: code, to: medium))
-            } catch {
-                try? await services.codes.withdraw(code, for: medium)
-                throw error
-            }
-        }
-    }
-
-    static func message(code: String, to medium: Medium) -> OutgoingMessage {
-        let minutes = Int(VerificationCodes.lifetime / 60)
-        switch medium {
-        case .email(let address):
-            return OutgoingMessage(
-                medium: .email, recipient: address, subject: "Your upare verification code",
-                body: """
-                    Your upare verification code is \(code).
-
-                    It expires in \(minutes) minutes. If you did not ask for it, you can ignore this message.
-                    """)
-        case .phone(let number):
-            return OutgoingMessage(
-                medium: .sms, recipient: number, subject: "",
-                body: "upare code: \(code) (valid \(minutes) min)")
-        }
+        try await services.codes.send(to: medium, via: services.mailer, at: services.now())
     }
 
     func validateCode(_ request: Request, _ parameters: Parameters) async throws -> Response {

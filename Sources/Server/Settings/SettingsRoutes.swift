@@ -134,8 +134,7 @@ public struct SettingsRoutes: Sendable {
         }
         var codeSent = false
         if let email = changes.email {
-            let routes = UserRoutes(services: services, trustedProxies: [])
-            codeSent = (try? await routes.deliverCode(to: .email(email))) != nil
+            codeSent = (try? await services.codes.send(to: .email(email), via: services.mailer, at: services.now())) != nil
         }
         guard let updated = try await services.users.user(id: user.id) else { throw ErrorCatalogue.accountDoesNotExist }
         var payload = updated.payload
