@@ -30,6 +30,14 @@ public struct DisorderKey: Sendable {
         }
     }
 
+    /// Whether `init(text:)` would read `text` as a passphrase (and so run scrypt).
+    public static func isPassphrase(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.count == 64, hex(trimmed) != nil { return false }
+        if trimmed.count == 44, let data = Data(base64Encoded: trimmed), data.count == 32 { return false }
+        return true
+    }
+
     /// scrypt(passphrase, salt "upare-disorder-v1 passphrase", N = 2^15, r = 8, p = 1, 32 bytes).
     public init(passphrase: String) throws(DisorderError) {
         guard passphrase.count >= 8 else { throw .invalidKey("a passphrase needs at least 8 characters") }

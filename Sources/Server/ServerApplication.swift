@@ -15,6 +15,7 @@ public enum ServerApplication {
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: EnvelopeMiddleware())
+        router.add(middleware: OriginCheckMiddleware(allowed: configuration.allowedOrigins))
         router.add(middleware: RateLimitMiddleware(
             limiter: rateLimiter, limits: configuration.rateLimits, trustedProxies: configuration.trustedProxies))
         imageRoutes.register(on: router)
@@ -34,27 +35,24 @@ public enum ServerApplication {
         configuration: ServerConfiguration, fonts: FontLibrary, database: ServerDatabase,
         now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> UserRoutes.Services {
-        let secret: ServerSecret
-        if let text = configuration.secret {
-            secret = try ServerSecret(text: text)
-        } else {
-            secret = try await ServerSecret.stored(in: database)
-        }
+        let secret = try await ServerSecret.configured(configuration.secret, database: database)
         let captcha = try Captcha(
             options: configuration.captcha, fonts: fonts, secret: CaptchaSecret(bytes: secret.derive("captcha")),
             store: SQLCaptchaStore(database: database, now: now), now: now)
-        return UserRoutes.Services(
+        var services = UserRoutes.Services(
             captcha: captcha, users: UserStore(database: database), sessions: SessionStore(database: database),
             codes: VerificationCodes(database: database, secret: secret),
             throttle: LoginThrottle(database: database, limits: configuration.loginLimits),
             messages: MessageStore(database: database), hasher: PasswordHasher(cost: configuration.bcryptCost),
-            mailer: mailer(configuration: configuration, database: database),
+            mailer: mailer(configuration: configuration, database: database, secret: secret),
             disorderKeys: DisorderKeyStore(database: database, secret: secret),
             clients: OAuthClientStore(database: database), tokens: OAuthTokens(database: database), secret: secret,
             friends: FriendStore(database: database), calendar: CalendarStore(database: database),
             rateLimiter: RateLimiter(now: now),
             perClientLimit: configuration.rateLimits.enabled ? configuration.rateLimits.perClient : nil,
             secureCookies: configuration.secureCookies, now: now)
+        services.heavyWork = HeavyWork(limit: configuration.heavyJobs)
+        return services
     }
 
     /// A ready-to-run application listening where `configuration` says, on `database`.
@@ -63,9 +61,7 @@ public enum ServerApplication {
     ) async throws -> some ApplicationProtocol {
         let services = try await services(configuration: configuration, fonts: fonts, database: database)
         let userRoutes = UserRoutes(services: services, trustedProxies: configuration.trustedProxies)
-        let imageRoutes = ImageRoutes(
-            captcha: services.captcha, maxBodySize: configuration.maxBodySize,
-            accounts: (userRoutes.authenticator, services.disorderKeys), secureCookies: configuration.secureCookies)
+        let imageRoutes = ImageRoutes(services: services, authenticator: userRoutes.authenticator, configuration: configuration)
         // Several instances on one host do better with fewer event loops each.
         let eventLoops: EventLoopGroupProvider = configuration.eventLoops.map {
             .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0))
@@ -87,8 +83,8 @@ public enum ServerApplication {
 
     /// The configured delivery: sendmail for e-mail when a command is set, the
     /// outbox for everything else.
-    public static func mailer(configuration: ServerConfiguration, database: ServerDatabase) -> any Mailer {
-        let outbox = OutboxMailer(database: database)
+    public static func mailer(configuration: ServerConfiguration, database: ServerDatabase, secret: ServerSecret) -> any Mailer {
+        let outbox = OutboxMailer(database: database, secret: secret)
         guard let command = configuration.sendmailCommand else { return outbox }
         return SendmailMailer(command: command, from: configuration.mailFrom, fallback: outbox)
     }
@@ -97,6 +93,10 @@ public enum ServerApplication {
     /// finish), then closes the database.
     public static func run(configuration: ServerConfiguration, fonts: FontLibrary) async throws {
         let logger = logger(configuration)
+        if configuration.secret == nil {
+            logger.warning("\(ServerSecret.storedSecretWarning)")
+            FileHandle.standardError.write(Data("upare: WARNING: \(ServerSecret.storedSecretWarning)\n".utf8))
+        }
         let database: ServerDatabase
         do {
             database = try await ServerDatabase.open(location: configuration.databasePath, logger: logger)

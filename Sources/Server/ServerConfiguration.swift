@@ -1,6 +1,8 @@
 public import Captcha
 public import Foundation
 public import Logging
+public import Raster
+import NIOCore
 
 /// How the server runs: where it listens and the limits it enforces.
 public struct ServerConfiguration: Sendable {
@@ -37,6 +39,17 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies = false
     /// HTTP event-loop threads (`UPARE_EVENT_LOOPS`); nil: one per core.
     public var eventLoops: Int? = nil
+    /// The largest picture `Image/disorder` takes (checked before decoding).
+    public var disorderLimits = DecodeLimits(maxWidth: 12_000, maxHeight: 12_000, maxPixels: 24_000_000)
+    /// Picture jobs (decodes, scrambles, scrypt) at once (`UPARE_HEAVY_JOBS`;
+    /// one per core); more are refused with 201204.
+    public var heavyJobs = System.coreCount
+    /// The server's public URL, its OAuth issuer identifier (`UPARE_ISSUER`;
+    /// default http://host:port): sent as `iss` on authorization responses.
+    public var issuer = "http://127.0.0.1:8080"
+    /// Other origins (`scheme://host[:port]`) whose pages may send
+    /// cookie-authenticated requests (`UPARE_CORS_ORIGINS`, comma-separated).
+    public var allowedOrigins: Set<String> = []
     /// Social sign-in providers by channel (`UPARE_SNS_PROVIDERS`: a JSON file, see `SNSProvider`).
     public var snsProviders: [String: SNSProvider] = [:]
 
@@ -62,7 +75,16 @@ public struct ServerConfiguration: Sendable {
         if ["1", "true", "yes", "on"].contains(environment["UPARE_SECURE_COOKIES"]?.lowercased() ?? "") {
             configuration.secureCookies = true
         }
+        if let jobs = environment["UPARE_HEAVY_JOBS"].flatMap(Int.init), (1...1024).contains(jobs) { configuration.heavyJobs = jobs }
+        if let pixels = environment["UPARE_DISORDER_MAX_PIXELS"].flatMap(Int.init), pixels > 0 {
+            configuration.disorderLimits.maxPixels = pixels
+        }
         if let loops = environment["UPARE_EVENT_LOOPS"].flatMap(Int.init), (1...256).contains(loops) { configuration.eventLoops = loops }
+        configuration.issuer = "http://\(configuration.host):\(configuration.port)"
+        if let origins = environment["UPARE_CORS_ORIGINS"] {
+            configuration.allowedOrigins = Set(origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+        if let issuer = environment["UPARE_ISSUER"], !issuer.isEmpty { configuration.issuer = issuer }
         if let level = environment["UPARE_LOG_LEVEL"].flatMap({ Logger.Level(rawValue: $0.lowercased()) }) { configuration.logLevel = level }
         return configuration
     }

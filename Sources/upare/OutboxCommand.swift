@@ -14,13 +14,15 @@ struct OutboxCommand: AsyncParsableCommand {
     var limit = 20
 
     func run() async throws {
-        let path = database ?? ServerConfiguration.fromEnvironment().databasePath
+        let configuration = ServerConfiguration.fromEnvironment()
+        let path = database ?? configuration.databasePath
         guard path.hasPrefix("postgres") || FileManager.default.fileExists(atPath: path) else {
             FileHandle.standardError.write(Data("upare: no database at \(path)\n".utf8))
             throw ExitCode.failure
         }
         let store = try await ServerDatabase.open(location: path, logger: Logger(label: "upare"))
-        let entries = try await OutboxMailer(database: store).recent(limit: max(1, min(limit, 10_000)))
+        let secret = try await ServerSecret.configured(configuration.secret, database: store)
+        let entries = try await OutboxMailer(database: store, secret: secret).recent(limit: max(1, min(limit, 10_000)))
         try await store.close()
         for entry in entries {
             let date = Date(timeIntervalSince1970: entry.created_at)

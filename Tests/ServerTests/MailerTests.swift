@@ -25,7 +25,7 @@ struct MailerTests {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await ServerDatabase.open(path: folder.appendingPathComponent("db.sqlite").path, logger: Logger(label: "test"))
-        let outbox = OutboxMailer(database: database)
+        let outbox = OutboxMailer(database: database, secret: TestServer.secret)
         try await outbox.deliver(OutgoingMessage(medium: .email, recipient: "a@example.com", subject: "Code", body: "123456"))
         try await outbox.deliver(OutgoingMessage(medium: .sms, recipient: "+85263664860", subject: "Code", body: "654321"))
         let recent = try await outbox.recent(limit: 10)
@@ -40,7 +40,7 @@ struct MailerTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await ServerDatabase.open(path: folder.appendingPathComponent("db.sqlite").path, logger: Logger(label: "test"))
         let mailer = SendmailMailer(
-            command: [try Self.script(in: folder).path, "-t", "-i"], from: "upare@example.org", fallback: OutboxMailer(database: database))
+            command: [try Self.script(in: folder).path, "-t", "-i"], from: "upare@example.org", fallback: OutboxMailer(database: database, secret: TestServer.secret))
         try await mailer.deliver(OutgoingMessage(medium: .email, recipient: "li@example.com", subject: "验证码 code", body: "Your code: 123456\nBye"))
         let text = try String(contentsOf: folder.appendingPathComponent("mail.txt"), encoding: .utf8)
         #expect(text.contains("From: upare@example.org\r\nTo: li@example.com\r\n"))
@@ -49,7 +49,7 @@ struct MailerTests {
         #expect(text.hasSuffix("\r\n\r\nYour code: 123456\r\nBye\r\n"))
         // Text messages go to the outbox instead.
         try await mailer.deliver(OutgoingMessage(medium: .sms, recipient: "+85263664860", subject: "Code", body: "999"))
-        #expect(try await OutboxMailer(database: database).recent(limit: 1).first?.body == "999")
+        #expect(try await OutboxMailer(database: database, secret: TestServer.secret).recent(limit: 1).first?.body == "999")
         try await database.close()
     }
 
@@ -59,18 +59,18 @@ struct MailerTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await ServerDatabase.open(path: folder.appendingPathComponent("db.sqlite").path, logger: Logger(label: "test"))
         let failing = SendmailMailer(
-            command: [try Self.script(in: folder, exitStatus: 75).path], from: "upare@example.org", fallback: OutboxMailer(database: database))
+            command: [try Self.script(in: folder, exitStatus: 75).path], from: "upare@example.org", fallback: OutboxMailer(database: database, secret: TestServer.secret))
         await #expect(throws: DeliveryError.self) {
             try await failing.deliver(OutgoingMessage(medium: .email, recipient: "a@example.com", subject: "x", body: "y"))
         }
         let working = SendmailMailer(
-            command: [try Self.script(in: folder).path], from: "upare@example.org", fallback: OutboxMailer(database: database))
+            command: [try Self.script(in: folder).path], from: "upare@example.org", fallback: OutboxMailer(database: database, secret: TestServer.secret))
         for recipient in ["a@example.com\r\nBcc: victim@example.com", "not-an-address", "a@x.com, b@y.com"] {
             await #expect(throws: DeliveryError.self) {
                 try await working.deliver(OutgoingMessage(medium: .email, recipient: recipient, subject: "x", body: "y"))
             }
         }
-        let missing = SendmailMailer(command: ["/nonexistent/sendmail"], from: "a@b.c", fallback: OutboxMailer(database: database))
+        let missing = SendmailMailer(command: ["/nonexistent/sendmail"], from: "a@b.c", fallback: OutboxMailer(database: database, secret: TestServer.secret))
         await #expect(throws: DeliveryError.self) {
             try await missing.deliver(OutgoingMessage(medium: .email, recipient: "a@example.com", subject: "x", body: "y"))
         }

@@ -35,6 +35,7 @@ final class TestServer: Sendable {
         var configuration = ServerConfiguration()
         configuration.maxBodySize = maxBodySize
         configuration.bcryptCost = 4
+        configuration.secret = secretText
         configure(&configuration)
         let clock = ManualClock()
         var services = try await ServerApplication.services(
@@ -55,6 +56,7 @@ final class TestServer: Sendable {
         }
         var configuration = ServerConfiguration()
         configuration.bcryptCost = 4
+        configuration.secret = Self.secretText
         configure(&configuration)
         let services = try await ServerApplication.services(
             configuration: configuration, fonts: ServerFixtures.fonts, database: other, now: clock.function)
@@ -72,10 +74,9 @@ final class TestServer: Sendable {
         self.services = services
         let seeds = self.seeds
         let userRoutes = UserRoutes(services: services, trustedProxies: configuration.trustedProxies)
-        let imageRoutes = ImageRoutes(
-            captcha: services.captcha, maxBodySize: configuration.maxBodySize,
-            accounts: (userRoutes.authenticator, services.disorderKeys), secureCookies: configuration.secureCookies
-        ) { seeds.next() }
+        let imageRoutes = ImageRoutes(services: services, authenticator: userRoutes.authenticator, configuration: configuration) {
+            seeds.next()
+        }
         let router = ServerApplication.router(
             configuration: configuration, database: database, imageRoutes: imageRoutes, userRoutes: userRoutes)
         routes = router.routes.map { "\($0.method) \($0.path)" }
@@ -110,6 +111,13 @@ final class TestServer: Sendable {
         try await database.close()
         try? FileManager.default.removeItem(at: folder)
     }
+
+    /// The server secret of every test server (a configured one, as in production).
+    static let secretText = "upare test secret, not for production use"
+    static var secret: ServerSecret { (try? ServerSecret(text: secretText)) ?? ServerSecret(bytes: Array(repeating: 1, count: 32)) }
+
+    /// The database's outbox, opened with the test secret.
+    var outbox: OutboxMailer { OutboxMailer(database: database, secret: Self.secret) }
 
     /// The answer of the most recent captcha served.
     var lastAnswer: String {

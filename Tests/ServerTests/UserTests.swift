@@ -60,7 +60,7 @@ extension TestServer {
 
     /// The newest code in the outbox for `recipient`.
     func lastCode(to recipient: String) async throws -> String {
-        let entry = try await OutboxMailer(database: database).recent(limit: 50).first { $0.recipient == recipient }
+        let entry = try await OutboxMailer(database: database, secret: TestServer.secret).recent(limit: 50).first { $0.recipient == recipient }
         let body = try #require(entry?.body)
         let code = body.split(whereSeparator: { !$0.isNumber }).first { $0.count == 6 }
         return String(try #require(code))
@@ -115,7 +115,7 @@ struct UserEndpointTests {
     func registerMailFailure() async throws {
         let server = try await TestServer.make(mailer: { database, folder in
             let script = try MailerTests.script(in: folder, exitStatus: 1)
-            return SendmailMailer(command: [script.path], from: "upare@localhost", fallback: OutboxMailer(database: database))
+            return SendmailMailer(command: [script.path], from: "upare@localhost", fallback: OutboxMailer(database: database, secret: TestServer.secret))
         })
         try await server.test { client in
             let reply = try await server.post(client, "/api/User/register", ["username": "carol", "email": "carol@example.com", "password": "password1"])
@@ -252,7 +252,7 @@ struct UserEndpointTests {
 
             let sms = try await server.post(client, "/api/User/sendcode", ["medium": "+852 6366-4860"])
             #expect(sms.body["error_code"] as? Int == 0)
-            let entry = try await OutboxMailer(database: server.database).recent(limit: 1).first
+            let entry = try await server.outbox.recent(limit: 1).first
             #expect(entry?.medium == "sms" && entry?.recipient == "+85263664860")
 
             let invalid = try await server.post(client, "/api/User/sendcode", ["medium": "12ab"])
@@ -265,7 +265,7 @@ struct UserEndpointTests {
             let cookie = try await server.login(client, "henry")
             let own = try await server.post(client, "/api/User/sendcode", [:], cookie: cookie)
             #expect(own.body["error_code"] as? Int == 0)
-            #expect(try await OutboxMailer(database: server.database).recent(limit: 1).first?.recipient == "henry2@example.com")
+            #expect(try await server.outbox.recent(limit: 1).first?.recipient == "henry2@example.com")
         }
     }
 
@@ -273,7 +273,7 @@ struct UserEndpointTests {
     func sendCodeFailure() async throws {
         let server = try await TestServer.make(mailer: { database, folder in
             let script = try MailerTests.script(in: folder, exitStatus: 75)
-            return SendmailMailer(command: [script.path], from: "upare@localhost", fallback: OutboxMailer(database: database))
+            return SendmailMailer(command: [script.path], from: "upare@localhost", fallback: OutboxMailer(database: database, secret: TestServer.secret))
         })
         try await server.test { client in
             for _ in 0..<2 {

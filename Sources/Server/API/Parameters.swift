@@ -18,29 +18,52 @@ public struct Parameters: Sendable {
 
     public subscript(_ name: String) -> String? { values[name] }
 
-    /// Reads the query and at most `maxBodySize` bytes of body; a larger body is
-    /// refused with 413 before it is read further.
+    /// The largest body of fields (a form or JSON object): uploads go as multipart.
+    public static let formLimit = 64 << 10
+    /// The most fields (query and body) and multipart parts a request may have.
+    public static let maxFields = 256
+    public static let maxParts = 32
+
+    /// Reads the query and at most `maxBodySize` bytes of body (`formLimit`
+    /// unless the body is multipart); a larger body is refused with 413 before
+    /// it is read further. Bodies other than form, multipart or JSON (such as
+    /// the `text/plain` a cross-site form can send) are refused with 415.
     public static func read(
         _ request: Request, context: some RequestContext, maxBodySize: Int
     ) async throws -> Parameters {
         var parameters = Parameters()
         // The query is form-encoded too: "+" is a space (HTML forms, and OAuth
         // clients writing scope=basic+messages).
-        for (key, value) in formPairs(request.uri.query ?? "") { parameters.values[key] = value }
+        for (key, value) in try formPairs(request.uri.query ?? "") { parameters.values[key] = value }
         guard request.method != .get, request.method != .head else { return parameters }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        let kind: BodyKind
+        if contentType.hasPrefix("application/json") {
+            kind = .json
+        } else if contentType.hasPrefix("multipart/form-data") {
+            kind = .multipart
+        } else if contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") {
+            kind = .form
+        } else {
+            throw HTTPError(.unsupportedMediaType, message: "send the fields as a form, multipart or JSON body")
+        }
+        let limit = kind == .multipart ? maxBodySize : min(maxBodySize, formLimit)
         let buffer: ByteBuffer
         do {
-            buffer = try await request.body.collect(upTo: maxBodySize)
+            buffer = try await request.body.collect(upTo: limit)
         } catch {
-            throw HTTPError(.contentTooLarge, message: "the request body is larger than \(maxBodySize) bytes")
+            throw HTTPError(.contentTooLarge, message: kind == .multipart || limit < formLimit
+                ? "the request body is larger than \(limit) bytes"
+                : "a body of fields is at most \(limit) bytes; send uploads as multipart/form-data")
         }
         guard buffer.readableBytes > 0 else { return parameters }
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
         let bytes = Array(buffer.readableBytesView)
-        if contentType.hasPrefix("application/json") {
+        switch kind {
+        case .json:
             guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-                throw ErrorCatalogue.validationFailed
+                throw ErrorCatalogue.validationFailed.because("the body is not a JSON object")
             }
+            guard object.count <= maxFields else { throw tooManyFields }
             for (key, value) in object {
                 switch value {
                 case let string as String: parameters.values[key] = string
@@ -48,19 +71,27 @@ public struct Parameters: Sendable {
                 default: continue
                 }
             }
-        } else if contentType.hasPrefix("multipart/form-data") {
-            guard let boundary = Self.boundary(contentType) else { throw ErrorCatalogue.validationFailed }
+        case .multipart:
+            guard let boundary = Self.boundary(contentType) else {
+                throw ErrorCatalogue.validationFailed.because("multipart/form-data needs a boundary")
+            }
             try parameters.readMultipart(bytes, boundary: boundary)
-        } else {
-            // Form encoding is the default for bodies without a usable type.
-            for (key, value) in formPairs(String(decoding: bytes, as: UTF8.self)) { parameters.values[key] = value }
+        case .form:
+            for (key, value) in try formPairs(String(decoding: bytes, as: UTF8.self)) { parameters.values[key] = value }
         }
+        guard parameters.values.count + parameters.files.count <= maxFields else { throw tooManyFields }
         return parameters
     }
 
+    enum BodyKind { case form, json, multipart }
+
+    static let tooManyFields = ErrorCatalogue.validationFailed.because("a request has at most \(maxFields) fields")
+
     /// `application/x-www-form-urlencoded` pairs: "+" is a space, then percent-decoding.
-    static func formPairs(_ text: String) -> [(String, String)] {
-        text.split(separator: "&").compactMap { pair in
+    static func formPairs(_ text: String) throws(APIError) -> [(String, String)] {
+        let pairs = text.split(separator: "&", maxSplits: maxFields, omittingEmptySubsequences: true)
+        guard pairs.count <= maxFields else { throw tooManyFields }
+        return pairs.compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
                 let spaced = $0.replacingOccurrences(of: "+", with: " ")
                 return spaced.removingPercentEncoding ?? spaced
@@ -87,7 +118,10 @@ public struct Parameters: Sendable {
         var parts: [(headers: [String: String], body: [UInt8])] = []
         parser.onHeader = { name, value in headers[name.lowercased()] = value }
         parser.onBody = { buffer in body += buffer.readableBytesView }
+        var tooMany = false
         parser.onPartComplete = {
+            if parts.count == Self.maxParts { tooMany = true }
+            guard !tooMany else { return }
             parts.append((headers, body))
             headers = [:]
             body = []
@@ -95,8 +129,9 @@ public struct Parameters: Sendable {
         do {
             try parser.execute(bytes)
         } catch {
-            throw ErrorCatalogue.validationFailed
+            throw ErrorCatalogue.validationFailed.because("the multipart body is malformed")
         }
+        guard !tooMany else { throw ErrorCatalogue.validationFailed.because("a request has at most \(Self.maxParts) parts") }
         for part in parts {
             guard let disposition = part.headers["content-disposition"], let name = Self.attribute("name", in: disposition) else { continue }
             if let filename = Self.attribute("filename", in: disposition) {

@@ -23,30 +23,46 @@ public struct Authenticator: Sendable {
         self.now = now
     }
 
-    /// The caller's account, or nil for an anonymous request. A bearer token
-    /// that is unknown is 201201; expired or revoked, 201203; without `scope`,
-    /// 201206; over its client's rate, 201204.
-    public func user(_ request: Request, scope: String = "basic") async throws -> User? {
-        if let token = Self.bearer(request) {
-            guard let info = try await tokens.lookup(token), info.kind == "access" else { throw ErrorCatalogue.invalidAccessToken }
-            guard !info.revoked, info.expiresAt > now().timeIntervalSince1970 else { throw ErrorCatalogue.accessTokenExpired }
-            guard info.scopes.contains(scope) else {
-                throw ErrorCatalogue.permissionDenied.because("the token's scope does not include \(scope)")
+    /// The caller's account under `policy`, or nil for an anonymous request.
+    /// `.anonymous` looks at the session cookie only. A bearer token where
+    /// `policy` is `.session`, or without its scope, is 201206; an unknown
+    /// token 201201; expired or revoked, 201203; over its client's rate, 201204.
+    public func user(_ request: Request, policy: AccessPolicy) async throws -> User? {
+        let scope: String
+        switch policy {
+        case .anonymous:
+            return try await sessionUser(request)
+        case .session:
+            if Self.bearer(request) != nil {
+                throw ErrorCatalogue.permissionDenied.because("this endpoint takes the signed-in browser session only, not an OAuth token")
             }
-            if let clientLimit, let wait = clientLimit.limiter.take("oauth-client", client: info.clientID, limit: clientLimit.limit) {
-                throw RetryAfter(error: ErrorCatalogue.rateLimited, seconds: Int(wait.rounded(.up)))
-            }
-            return try await users.user(id: info.userID)
+            return try await sessionUser(request)
+        case .sessionOrBearer(let named):
+            scope = named
         }
+        guard let token = Self.bearer(request) else { return try await sessionUser(request) }
+        guard let info = try await tokens.lookup(token), info.kind == "access" else { throw ErrorCatalogue.invalidAccessToken }
+        guard !info.revoked, info.expiresAt > now().timeIntervalSince1970 else { throw ErrorCatalogue.accessTokenExpired }
+        guard info.scopes.contains(scope) else {
+            throw ErrorCatalogue.permissionDenied.because("the token's scope does not include \(scope)")
+        }
+        if let clientLimit, let wait = clientLimit.limiter.take("oauth-client", client: info.clientID, limit: clientLimit.limit) {
+            throw RetryAfter(error: ErrorCatalogue.rateLimited, seconds: Int(wait.rounded(.up)))
+        }
+        return try await users.user(id: info.userID)
+    }
+
+    /// The account of the request's session cookie.
+    func sessionUser(_ request: Request) async throws -> User? {
         guard let token = ClientSession.existing(in: request),
               let id = try await sessions.userID(token: token, at: now())
         else { return nil }
         return try await users.user(id: id)
     }
 
-    /// The caller's account, or 202101.
-    public func requireUser(_ request: Request, scope: String = "basic") async throws -> User {
-        guard let user = try await user(request, scope: scope) else { throw ErrorCatalogue.notLoggedIn }
+    /// The caller's account under `policy` (not `.anonymous`), or 202101.
+    public func requireUser(_ request: Request, policy: AccessPolicy) async throws -> User {
+        guard let user = try await user(request, policy: policy) else { throw ErrorCatalogue.notLoggedIn }
         return user
     }
 

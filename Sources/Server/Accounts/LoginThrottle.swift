@@ -4,8 +4,9 @@ import SQLKit
 /// Failed-login limits per account and per client address, in the database so
 /// that every instance sees the same counts. A subject with `limit` failures in
 /// its window is refused (201204, Retry-After) until the window ends; a right
-/// password clears the account's count. Unknown usernames are counted like
-/// real ones, so the throttle does not tell which accounts exist.
+/// password clears the account's count. An account is counted by its id, so
+/// its username and its e-mail address share one budget; unknown names are
+/// counted like real ones, so the throttle does not tell which accounts exist.
 public struct LoginThrottle: Sendable {
     public struct Limits: Sendable, Equatable {
         public var perAccount = 10
@@ -23,18 +24,33 @@ public struct LoginThrottle: Sendable {
         self.limits = limits
     }
 
-    static func subjects(login: String, address: String) -> (account: String, address: String) {
-        ("account:" + AccountRules.key(login), "address:" + address)
+    /// Who a login attempt is counted against.
+    public enum Account: Sendable, Equatable {
+        /// An existing account, by id.
+        case id(Int)
+        /// A name that matches no account, as typed (case-folded).
+        case unknown(String)
+
+        var subject: String {
+            switch self {
+            case .id(let id): "account:\(id)"
+            case .unknown(let login): "login:" + AccountRules.key(login)
+            }
+        }
+    }
+
+    static func subjects(account: Account, address: String) -> (account: String, address: String) {
+        (account.subject, "address:" + address)
     }
 
     /// nil when a login may be tried; else the seconds to wait.
-    public func wait(login: String, address: String, at now: Date) async throws -> Int? {
+    public func wait(account: Account, address: String, at now: Date) async throws -> Int? {
         struct Row: Decodable {
             var subject: String
             var failures: Int
             var window_start: Double
         }
-        let subjects = Self.subjects(login: login, address: address)
+        let subjects = Self.subjects(account: account, address: address)
         let rows = try await database.raw("""
             SELECT subject, failures, window_start FROM login_failures
             WHERE subject IN (\(bind: subjects.account), \(bind: subjects.address))
@@ -48,8 +64,8 @@ public struct LoginThrottle: Sendable {
         return waits.max().map { max(1, Int($0.rounded(.up))) }
     }
 
-    public func recordFailure(login: String, address: String, at now: Date) async throws {
-        let subjects = Self.subjects(login: login, address: address)
+    public func recordFailure(account: Account, address: String, at now: Date) async throws {
+        let subjects = Self.subjects(account: account, address: address)
         for subject in [subjects.account, subjects.address] {
             // A window that has ended starts again at one failure.
             try await database.raw("""
@@ -63,8 +79,8 @@ public struct LoginThrottle: Sendable {
         }
     }
 
-    public func recordSuccess(login: String, address: String) async throws {
+    public func recordSuccess(account: Account) async throws {
         try await database.delete(from: "login_failures")
-            .where("subject", .equal, SQLBind(Self.subjects(login: login, address: address).account)).run()
+            .where("subject", .equal, SQLBind(account.subject)).run()
     }
 }

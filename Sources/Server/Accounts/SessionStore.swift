@@ -48,6 +48,48 @@ public final class SessionStore: Sendable {
             .where("token_hash", .notEqual, SQLBind(keep.map(SecureToken.hash) ?? Data())).run()
     }
 
+    /// A live session as its owner sees it: `id` names it without revealing
+    /// the token (a prefix of the token's SHA-256).
+    public struct Listed: Sendable, Equatable {
+        public var id: String
+        public var persistent: Bool
+        public var createdAt: Double
+        public var expiresAt: Double
+    }
+
+    static func publicID(_ hash: Data) -> String { SecureToken.base64URL(hash.prefix(12)) }
+
+    /// The public id of the session of `token`.
+    public static func publicID(token: String) -> String { publicID(SecureToken.hash(token)) }
+
+    /// `userID`'s live sessions, newest first (at most 1000).
+    public func sessions(of userID: Int, at now: Date) async throws -> [Listed] {
+        try await rows(of: userID, at: now).map(\.listed)
+    }
+
+    private struct Row: Decodable {
+        var token_hash: Data
+        var persistent: Bool
+        var created_at: Double
+        var expires_at: Double
+        var listed: Listed {
+            Listed(id: SessionStore.publicID(token_hash), persistent: persistent, createdAt: created_at, expiresAt: expires_at)
+        }
+    }
+
+    private func rows(of userID: Int, at now: Date) async throws -> [Row] {
+        try await database.select().columns("token_hash", "persistent", "created_at", "expires_at").from("sessions")
+            .where("user_id", .equal, SQLBind(userID)).where("expires_at", .greaterThan, SQLBind(now.timeIntervalSince1970))
+            .orderBy("created_at", .descending).limit(1000).all(decoding: Row.self)
+    }
+
+    /// Ends `userID`'s session with public id `id`; false when there is none.
+    public func end(_ id: String, of userID: Int, at now: Date) async throws -> Bool {
+        guard let row = try await rows(of: userID, at: now).first(where: { Self.publicID($0.token_hash) == id }) else { return false }
+        try await database.delete(from: "sessions").where("token_hash", .equal, SQLBind(row.token_hash)).run()
+        return true
+    }
+
     public func delete(token: String) async throws {
         try await database.delete(from: "sessions").where("token_hash", .equal, SQLBind(SecureToken.hash(token))).run()
     }

@@ -17,8 +17,8 @@ public struct CalendarRoutes: Sendable {
     }
 
     public func register(on router: Router<ServerRequestContext>) {
-        router.postActions(section: "Calendar", Action.self, maxBodySize: UserRoutes.maxBodySize) { action, request, _, parameters in
-            try await handle(action, request, authenticator.requireUser(request, scope: "calendar"), parameters)
+        router.endpoints(section: "Calendar", Action.self, authenticator: authenticator) { action, request, _, user, parameters in
+            try await handle(action, request, User.required(user), parameters)
         }
     }
 

@@ -16,8 +16,8 @@ public struct FriendRoutes: Sendable {
     }
 
     public func register(on router: Router<ServerRequestContext>) {
-        router.postActions(section: "User", Action.self, maxBodySize: UserRoutes.maxBodySize) { action, request, _, parameters in
-            try await handle(action, request, authenticator.requireUser(request, scope: "friends"), parameters)
+        router.endpoints(section: "User", Action.self, authenticator: authenticator) { action, request, _, user, parameters in
+            try await handle(action, request, User.required(user), parameters)
         }
     }
 

@@ -31,6 +31,7 @@ enum ConsentPage {
         case "messages": "read your messages"
         case "calendar": "see and change your calendar"
         case "friends": "see and change your friends"
+        case "profile": "see your real name, address and the last four characters of your ID number"
         default: scope
         }
     }

@@ -16,7 +16,7 @@ public struct OAuthClient: Sendable, Equatable {
 
 /// The scopes a client may ask for.
 public enum OAuthScopes {
-    public static let known: Set<String> = ["basic", "messages", "calendar", "friends"]
+    public static let known: Set<String> = ["basic", "messages", "calendar", "friends", "profile"]
     public static let fallback: Set<String> = ["basic"]
 
     /// Space- or comma-separated (the spec uses commas, RFC 6749 spaces).

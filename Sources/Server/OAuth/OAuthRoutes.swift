@@ -13,8 +13,13 @@ public struct OAuthRoutes: Sendable {
     let clientLimit: RateLimiter.Limit?
     let trustedProxies: Set<String>
     let consentKey: SymmetricKey
+    /// This server's issuer identifier, sent as `iss` with every authorization
+    /// response (RFC 9207) so that clients can tell which server answered.
+    let issuer: String
 
-    static let maxBodySize = 64 << 10
+    /// Secrets a token request must carry in its body, never in the URL
+    /// (RFC 6749 3.2, RFC 6750 2.3): URLs end up in logs and browser history.
+    static let bodyOnly = ["client_secret", "code", "code_verifier", "refresh_token", "password", "token", "access_token"]
 
     public init(userRoutes: UserRoutes, rateLimiter: RateLimiter, configuration: ServerConfiguration) {
         services = userRoutes.services
@@ -24,36 +29,40 @@ public struct OAuthRoutes: Sendable {
         clientLimit = userRoutes.services.perClientLimit
         trustedProxies = configuration.trustedProxies
         consentKey = SymmetricKey(data: userRoutes.services.secret.derive("oauth consent"))
+        issuer = configuration.issuer
     }
 
     public func register(on router: Router<ServerRequestContext>) {
-        for prefix in ["api", "apis"] {
-            for method in [HTTPRequest.Method.get, .post] {
-                router.on("\(prefix)/Oauth/authorize", method: method) { request, context in
-                    let parameters = try await Parameters.read(request, context: context, maxBodySize: Self.maxBodySize)
-                    return try await self.authorize(request, parameters)
+        router.endpoint("Oauth/authorize", authenticator: authenticator) { request, _, user, parameters in
+            try await self.authorize(request, User.required(user), parameters)
+        }
+        let actions: [(String, @Sendable (OAuthRoutes, Request, ServerRequestContext, Parameters) async throws -> Response)] = [
+            ("accessToken", { try await $0.accessToken($1, $2, $3) }),
+            ("delete", { try await $0.deleteToken($1, $3) }),
+            ("revoke", { try await $0.revoke($1, $3) }),
+        ]
+        for (action, handler) in actions {
+            router.endpoint("Oauth/\(action)", authenticator: authenticator) { request, context, _, parameters in
+                var response: Response
+                do {
+                    try Self.refuseSecretsInQuery(request)
+                    response = try await handler(self, request, context, parameters)
+                } catch let error as APIError {
+                    response = Self.failure(error, request: request)
+                } catch let wait as RetryAfter {
+                    response = Self.failure(wait.error, request: request, oauthError: "temporarily_unavailable", retryAfter: wait.seconds)
                 }
+                response.headers[.cacheControl] = "no-store"
+                if let pragma = ImageRoutes.pragma { response.headers[pragma] = "no-cache" }
+                return response
             }
-            let actions: [(String, @Sendable (OAuthRoutes, Request, ServerRequestContext, Parameters) async throws -> Response)] = [
-                ("accessToken", { try await $0.accessToken($1, $2, $3) }),
-                ("delete", { try await $0.deleteToken($1, $3) }),
-                ("revoke", { try await $0.revoke($1, $3) }),
-            ]
-            for (action, handler) in actions {
-                router.on("\(prefix)/Oauth/\(action)", method: .post) { request, context in
-                    let parameters = try await Parameters.read(request, context: context, maxBodySize: Self.maxBodySize)
-                    var response: Response
-                    do {
-                        response = try await handler(self, request, context, parameters)
-                    } catch let error as APIError {
-                        response = Self.failure(error, request: request)
-                    }
-                    response.headers[.cacheControl] = "no-store"
-                    if let pragma = ImageRoutes.pragma { response.headers[pragma] = "no-cache" }
-                    return response
-                }
-                router.on("\(prefix)/Oauth/\(action)", method: .get) { _, _ -> Response in throw ErrorCatalogue.postRequired }
-            }
+        }
+    }
+
+    static func refuseSecretsInQuery(_ request: Request) throws(APIError) {
+        let query = (try? Parameters.formPairs(request.uri.query ?? "")) ?? []
+        if let name = query.map(\.0).first(where: bodyOnly.contains) {
+            throw ErrorCatalogue.validationFailed.because("\(name) belongs in the request body or the Authorization header, never in the URL")
         }
     }
 
@@ -64,7 +73,7 @@ public struct OAuthRoutes: Sendable {
     /// the envelope. The user must be logged in; other than first-party clients
     /// need the user's consent once per client and scope (an HTML page for
     /// `code`, 201206 with a `consent_token` for `json`).
-    func authorize(_ request: Request, _ parameters: Parameters) async throws -> Response {
+    func authorize(_ request: Request, _ user: User, _ parameters: Parameters) async throws -> Response {
         guard let clientID = parameters["client_id"], !clientID.isEmpty,
               let redirectURI = parameters["redirect_uri"], !redirectURI.isEmpty
         else { throw ErrorCatalogue.redirectAndClientRequired }
@@ -80,7 +89,7 @@ public struct OAuthRoutes: Sendable {
         let state = parameters["state"]
         // From here errors of a `code` request go back to the client's redirect URI.
         func refuse(_ error: String, _ apiError: APIError) throws -> Response {
-            if mode == "code" { return Self.redirect(redirectURI, ["error": error, "state": state]) }
+            if mode == "code" { return Self.redirect(redirectURI, ["error": error, "state": state, "iss": issuer]) }
             throw apiError
         }
         var scopes = OAuthScopes.parse(parameters["scope"])
@@ -88,15 +97,13 @@ public struct OAuthRoutes: Sendable {
         guard scopes.isSubset(of: client.scopes) else {
             return try refuse("invalid_scope", ErrorCatalogue.permissionDenied.because("scope not allowed for this client"))
         }
-        let challenge = parameters["code_challenge"]
-        if let challenge, !challenge.isEmpty {
-            guard parameters["code_challenge_method"] == "S256", PKCE.validChallenge(challenge) else {
-                return try refuse("invalid_request", ErrorCatalogue.validationFailed.because("code_challenge_method must be S256"))
-            }
-        } else if client.isPublic {
-            return try refuse("invalid_request", ErrorCatalogue.validationFailed.because("public clients must use PKCE (S256)"))
+        // PKCE for every client, confidential ones too (RFC 9700 2.1.1).
+        guard let challenge = parameters["code_challenge"], !challenge.isEmpty else {
+            return try refuse("invalid_request", ErrorCatalogue.validationFailed.because("code_challenge (PKCE, S256) is required"))
         }
-        let user = try await authenticator.requireUser(request)
+        guard parameters["code_challenge_method"] == "S256", PKCE.validChallenge(challenge) else {
+            return try refuse("invalid_request", ErrorCatalogue.validationFailed.because("code_challenge_method must be S256"))
+        }
 
         if !client.firstParty {
             let granted = try await services.clients.consent(user: user.id, client: client.id)
@@ -127,10 +134,10 @@ public struct OAuthRoutes: Sendable {
         }
         let code = try await services.tokens.issueCode(
             .init(clientID: client.id, userID: user.id, redirectURI: redirectURI, scopes: scopes,
-                  codeChallenge: challenge?.isEmpty == false ? challenge : nil, family: OAuthTokens.newFamily()),
+                  codeChallenge: challenge, family: OAuthTokens.newFamily()),
             at: services.now())
-        if mode == "code" { return Self.redirect(redirectURI, ["code": code, "state": state]) }
-        var payload: [String: any Sendable] = ["authorization_code": code]
+        if mode == "code" { return Self.redirect(redirectURI, ["code": code, "state": state, "iss": issuer]) }
+        var payload: [String: any Sendable] = ["authorization_code": code, "iss": issuer]
         if let state { payload["state"] = state }
         return Envelope.success(Envelope.apiURI(request), payload)
     }
@@ -139,8 +146,8 @@ public struct OAuthRoutes: Sendable {
     /// `error` and `error_description` beside it so that standard OAuth client
     /// libraries understand it; 401 for client authentication failures, with
     /// `WWW-Authenticate: Basic`.
-    static func failure(_ error: APIError, request: Request) -> Response {
-        let code: String
+    static func failure(_ error: APIError, request: Request, oauthError: String? = nil, retryAfter: Int? = nil) -> Response {
+        var code: String
         switch error.code {
         case 201208, 201210, 201211, 201213: code = "invalid_client"
         case 201105, 201205, 201209, 201215, 202103: code = "invalid_grant"
@@ -149,19 +156,25 @@ public struct OAuthRoutes: Sendable {
         case 201207: code = "server_error"
         default: code = "invalid_request"
         }
+        if let oauthError { code = oauthError }
         var response = Envelope.failure(
-            error, apiURI: Envelope.apiURI(request),
+            error, apiURI: Envelope.apiURI(request), retryAfter: retryAfter,
             payload: ["error": code, "error_description": error.detail ?? error.message])
-        if code == "invalid_client" {
+        switch code {
+        case "invalid_client":
             response.status = .unauthorized
             response.headers[.wwwAuthenticate] = "Basic realm=\"upare\""
+        case "invalid_grant", "invalid_request", "invalid_scope", "unsupported_grant_type":
+            // RFC 6749 5.2: these are 400, whatever status the spec's code travels with elsewhere.
+            response.status = .badRequest
+        default: break
         }
         return response
     }
 
     /// HMAC of the session and the request: only this session's page can post consent.
     func consentToken(_ request: Request, client: String, redirectURI: String, scopes: Set<String>) -> String {
-        let session = ClientSession.existing(in: request) ?? Authenticator.bearer(request) ?? ""
+        let session = ClientSession.existing(in: request) ?? ""
         let message = [session, client, redirectURI, OAuthScopes.text(scopes)].joined(separator: "\u{0}")
         return Data(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: consentKey)).base64EncodedString()
     }
@@ -200,15 +213,20 @@ public struct OAuthRoutes: Sendable {
     func client(_ request: Request, _ parameters: Parameters) async throws -> OAuthClient {
         let credentials = try authenticatedClient(request, parameters)
         guard !credentials.id.isEmpty else { throw ErrorCatalogue.clientIDRequired }
-        if let clientLimit, let wait = rateLimiter.take("oauth-client", client: credentials.id, limit: clientLimit) {
-            throw RetryAfter(error: ErrorCatalogue.rateLimited, seconds: Int(wait.rounded(.up)))
-        }
+        let client: OAuthClient
         switch try await services.clients.authenticate(credentials.id, secret: credentials.secret) {
-        case .authenticated(let client): return client
+        case .authenticated(let found): client = found
         case .unknownClient: throw ErrorCatalogue.invalidClientID
         case .secretRequired: throw ErrorCatalogue.clientSecretRequired
         case .wrongSecret: throw ErrorCatalogue.clientSecretMismatch
         }
+        // Charged only once the client has proved who it is: bogus requests in
+        // its name cannot use up its budget. Public clients cannot prove it, so
+        // theirs is also kept per address by the middleware.
+        if let clientLimit, let wait = rateLimiter.take("oauth-client", client: client.id, limit: clientLimit) {
+            throw RetryAfter(error: ErrorCatalogue.rateLimited, seconds: Int(wait.rounded(.up)))
+        }
+        return client
     }
 
     func accessToken(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws -> Response {
@@ -285,6 +303,7 @@ public struct OAuthRoutes: Sendable {
     /// Ends the caller's own grant: the bearer token (header, or `access_token`
     /// in the body) and every token of its family.
     func deleteToken(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        // `access_token` in the URL was refused before this (RFC 6750 2.3).
         guard let token = Authenticator.bearer(request) ?? parameters["access_token"], !token.isEmpty else {
             throw ErrorCatalogue.accessTokenRequired
         }

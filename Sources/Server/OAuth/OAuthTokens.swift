@@ -157,8 +157,35 @@ public struct OAuthTokens: Sendable {
     }
 
     /// Revokes every token of `userID` (after a password change).
+    /// Codes not yet exchanged are used up with them: a code issued before a
+    /// password change gets no tokens after it (RFC 9700 4.14).
     public func revokeAll(of userID: Int) async throws {
         try await database.update("oauth_tokens").set("revoked", to: SQLBind(true)).where("user_id", .equal, SQLBind(userID)).run()
+        try await database.update("oauth_codes").set("used", to: SQLBind(true)).where("user_id", .equal, SQLBind(userID)).run()
+    }
+
+    /// A live grant: one family of tokens a client holds for a user.
+    public struct Grant: Sendable, Equatable {
+        public var family: String
+        public var clientID: String
+        public var scopes: Set<String>
+        public var createdAt: Double
+    }
+
+    /// The user's grants with a token still live, oldest first.
+    public func grants(of userID: Int, at now: Date) async throws -> [Grant] {
+        struct Row: Decodable {
+            var family: String
+            var client_id: String
+            var scopes: String
+            var created_at: Double
+        }
+        let rows = try await database.raw("""
+            SELECT family, client_id, MIN(scopes) AS scopes, MIN(created_at) AS created_at FROM oauth_tokens
+            WHERE user_id = \(bind: userID) AND revoked = FALSE AND expires_at > \(bind: now.timeIntervalSince1970)
+            GROUP BY family, client_id ORDER BY MIN(created_at) LIMIT 1000
+            """).all(decoding: Row.self)
+        return rows.map { Grant(family: $0.family, clientID: $0.client_id, scopes: OAuthScopes.parse($0.scopes), createdAt: $0.created_at) }
     }
 
     public func revokeFamily(_ family: String) async throws {

@@ -1,6 +1,16 @@
-/// Every endpoint of the API as data: the OpenAPI document is made from it,
-/// and a test holds it and the router to each other.
-struct Endpoint: Sendable {
+/// Every endpoint of the API as data: who may call it (`access`, applied by
+/// the router before the body is read), how large a body it takes, and what
+/// the OpenAPI document says of it. A test holds it and the router to each
+/// other, and another walks every access policy with real requests.
+public struct Endpoint: Sendable {
+    /// How much body an endpoint reads.
+    public enum Body: Sendable {
+        /// Fields only: `Parameters.formLimit`.
+        case form
+        /// A picture upload: the server's `maxBodySize` (multipart).
+        case upload
+    }
+
     enum Reply: Sendable {
         /// The envelope with these payload keys.
         case envelope([String])
@@ -26,15 +36,28 @@ struct Endpoint: Sendable {
     var parameters: [Parameter] = []
     var reply: Reply = .envelope([])
     var errors: [Int] = []
-    var needsLogin = false
+    public var access: AccessPolicy = .anonymous
+    public var body: Body = .form
+
+    /// "Section/action", as the router and the rate limiter name it.
+    public var name: String { String(path.dropFirst("/api/".count)) }
 }
 
-enum EndpointCatalogue {
+public enum EndpointCatalogue {
     typealias P = Endpoint.Parameter
 
     static let responseType = P(name: "response_type", description: "json (default): the envelope; code: the bare error_code as text/plain")
 
-    static let all: [Endpoint] = image + user + settings + sns + friends + calendar + oauth
+    public static let all: [Endpoint] = image + user + settings + sns + friends + calendar + oauth
+
+    static let byName: [String: Endpoint] = Dictionary(all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// The entry of "Section/action"; every routed endpoint has one (a
+    /// missing entry is a programming error, caught by the router at start).
+    public static func endpoint(_ name: String) -> Endpoint {
+        guard let endpoint = byName[name] else { preconditionFailure("\(name) is not in EndpointCatalogue") }
+        return endpoint
+    }
 
     static let image: [Endpoint] = [
         Endpoint(
@@ -57,10 +80,10 @@ enum EndpointCatalogue {
                 P(name: "key_id", type: "integer", description: "a key of the logged-in caller (Image/disorderKey)"),
                 P(name: "action", description: "encrypt (default) or decrypt"),
             ],
-            reply: .picture, errors: [100004, 404, 202101, 201204]),
+            reply: .picture, errors: [100004, 404, 202101, 201204], access: .anonymous, body: .upload),
         Endpoint(
             path: "/api/Image/disorderKey", methods: ["post"], tag: "Image", summary: "Makes a picture key kept for the caller",
-            reply: .envelope(["key_id", "key"]), errors: [202101], needsLogin: true),
+            reply: .envelope(["key_id", "key"]), errors: [202101], access: .session),
     ]
 
     static let user: [Endpoint] = [
@@ -93,8 +116,12 @@ enum EndpointCatalogue {
             parameters: [P(name: "email", required: true, description: "e-mail address"), responseType], errors: [202003, 100004]),
         Endpoint(
             path: "/api/User/sendcode", methods: ["post"], tag: "User", summary: "Sends a 6-digit verification code",
-            parameters: [P(name: "medium", description: "e-mail address or phone number; default the caller's e-mail")],
-            reply: .envelope(["expires_in"]), errors: [202007, 202101, 100004, 100005, 201204]),
+            parameters: [
+                P(name: "medium", description: "e-mail address or phone number; default the caller's e-mail"),
+                P(name: "captcha", description: "answer to /api/Image/captcha; required unless signed in"),
+                P(name: "id", description: "the captcha's scenario id"),
+            ],
+            reply: .envelope(["expires_in"]), errors: [202007, 202101, 200002, 100004, 100005, 201204]),
         Endpoint(
             path: "/api/User/validateCommunicationCode", methods: ["post"], tag: "User", summary: "Checks a verification code",
             parameters: [
@@ -109,30 +136,40 @@ enum EndpointCatalogue {
                 P(name: "limit", type: "integer", description: "1...1000, default 100"),
                 P(name: "offset", type: "integer", description: "default 0"),
             ],
-            reply: .envelope(["messages", "total", "unread", "item"]), errors: [202101, 404, 100004], needsLogin: true),
+            reply: .envelope(["messages", "total", "unread", "item"]), errors: [202101, 404, 100004], access: .sessionOrBearer(scope: "messages")),
     ]
 
     static let settings: [Endpoint] = [
         Endpoint(
             path: "/api/User/setAvatar", methods: ["post"], tag: "User settings", summary: "Uploads an avatar",
             parameters: [P(name: "avatar", required: true, description: "PNG, JPEG or BMP", isFile: true), responseType],
-            reply: .envelope(["avatar"]), errors: [202301, 202101], needsLogin: true),
+            reply: .envelope(["avatar"]), errors: [202301, 202101], access: .session, body: .upload),
         Endpoint(
             path: "/api/User/modifyBasicInfo", methods: ["post"], tag: "User settings", summary: "Changes password, nickname, e-mail, phone",
             parameters: [
                 P(name: "captcha", required: true, description: "answer to /api/Image/captcha"),
                 P(name: "id", description: "the captcha's scenario id"),
+                P(name: "password", description: "the current password: required to change the password or the e-mail address"),
                 P(name: "newpassword", description: "new password"), P(name: "confirm", description: "the new password again"),
                 P(name: "nickname", description: "1 to 32 characters"), P(name: "email", description: "e-mail address"),
                 P(name: "phone", description: "phone number"),
             ],
             reply: .envelope(["uid", "username", "email", "email_confirmed", "nickname", "phone", "code_sent"]),
-            errors: [200002, 202304, 202005, 202003, 202004, 202303, 100004, 202101], needsLogin: true),
+            errors: [200002, 202304, 202005, 202003, 202004, 202303, 100004, 202101], access: .session),
         Endpoint(
             path: "/api/User/modifyDetailInfo", methods: ["post"], tag: "User settings", summary: "Changes detail information",
             parameters: ["realname", "idcard", "address", "gender", "nation", "postalcode", "departmentcode", "majorcode", "leader"]
                 .map { P(name: $0, description: $0) },
-            reply: .envelope(["details"]), errors: [100004, 202303, 202101], needsLogin: true),
+            reply: .envelope(["details"]), errors: [100004, 202303, 202101, 201206], access: .session),
+        Endpoint(
+            path: "/api/User/detailInfo", methods: ["post"], tag: "User settings",
+            summary: "Reads the detail information (an addition: the ID number masked)",
+            reply: .envelope(["details"]), errors: [202101, 201206], access: .sessionOrBearer(scope: "profile")),
+        Endpoint(
+            path: "/api/User/sessions", methods: ["post"], tag: "User settings",
+            summary: "Lists the caller's sessions and OAuth grants (an addition); end=<id> ends one, end=others every other",
+            parameters: [P(name: "end", description: "a session id, grant:<family>, or others")],
+            reply: .envelope(["sessions", "grants", "ended"]), errors: [202101, 201206, 404, 100004], access: .session),
     ]
 
     static let sns: [Endpoint] = [
@@ -163,21 +200,21 @@ enum EndpointCatalogue {
         Endpoint(
             path: "/api/User/unbind", methods: ["post"], tag: "Social accounts", summary: "Unbinds the caller's social account",
             parameters: [P(name: "channel", required: true, description: "e.g. weibo, qq")],
-            reply: .envelope(["channels"]), errors: [202302, 202101], needsLogin: true),
+            reply: .envelope(["channels"]), errors: [202302, 202101], access: .session),
     ]
 
     static let friends: [Endpoint] = [
         Endpoint(path: "/api/User/friends", methods: ["post"], tag: "Friends", summary: "The caller's friends",
-                 reply: .envelope(["friends", "total"]), errors: [204101, 202101], needsLogin: true),
+                 reply: .envelope(["friends", "total"]), errors: [204101, 202101], access: .sessionOrBearer(scope: "friends")),
         Endpoint(path: "/api/User/friendmake", methods: ["post"], tag: "Friends", summary: "Becomes friends with fid (who is told)",
                  parameters: [P(name: "fid", type: "integer", required: true, description: "the friend's uid")],
-                 reply: .envelope(["friend"]), errors: [204102, 204104, 202001, 100004, 202101], needsLogin: true),
+                 reply: .envelope(["friend"]), errors: [204102, 204104, 202001, 100004, 202101], access: .sessionOrBearer(scope: "friends")),
         Endpoint(path: "/api/User/frienddel", methods: ["post"], tag: "Friends", summary: "Ends a friendship",
                  parameters: [P(name: "fid", type: "integer", required: true, description: "the friend's uid")],
-                 errors: [204103, 202001, 100004, 202101], needsLogin: true),
+                 errors: [204103, 202001, 100004, 202101], access: .sessionOrBearer(scope: "friends")),
         Endpoint(path: "/api/User/friendsrecommend", methods: ["post"], tag: "Friends", summary: "Friends of friends by mutual friends",
                  parameters: [P(name: "limit", type: "integer", description: "1...100, default 20")],
-                 reply: .envelope(["friends"]), errors: [204101, 202101], needsLogin: true),
+                 reply: .envelope(["friends"]), errors: [204101, 202101], access: .sessionOrBearer(scope: "friends")),
     ]
 
     static let eventFields = [
@@ -192,12 +229,12 @@ enum EndpointCatalogue {
     static let calendar: [Endpoint] = [
         Endpoint(path: "/api/Calendar/events", methods: ["post"], tag: "Calendar", summary: "Events overlapping a range",
                  parameters: [P(name: "start", description: "default now"), P(name: "end", description: "default start + 30 days")],
-                 reply: .envelope(["events", "total"]), errors: [203101, 100004, 202101], needsLogin: true),
+                 reply: .envelope(["events", "total"]), errors: [203101, 100004, 202101], access: .sessionOrBearer(scope: "calendar")),
         Endpoint(path: "/api/Calendar/add", methods: ["post"], tag: "Calendar", summary: "Adds an event",
-                 parameters: eventFields, reply: .envelope(["event"]), errors: [203201, 100004, 202101], needsLogin: true),
+                 parameters: eventFields, reply: .envelope(["event"]), errors: [203201, 100004, 202101], access: .sessionOrBearer(scope: "calendar")),
         Endpoint(path: "/api/Calendar/update", methods: ["post"], tag: "Calendar", summary: "Changes an event",
                  parameters: [P(name: "id", type: "integer", required: true, description: "the event")] + eventFields,
-                 reply: .envelope(["event"]), errors: [203301, 404, 100004, 202101], needsLogin: true),
+                 reply: .envelope(["event"]), errors: [203301, 404, 100004, 202101], access: .sessionOrBearer(scope: "calendar")),
     ]
 
     static let clientAuthentication = [
@@ -212,14 +249,14 @@ enum EndpointCatalogue {
                 P(name: "response_type", required: true, description: "code (redirect) or json"),
                 P(name: "client_id", required: true, description: "the client"),
                 P(name: "redirect_uri", required: true, description: "exactly as registered"),
-                P(name: "scope", description: "basic, messages, calendar, friends; spaces or commas"),
+                P(name: "scope", description: "basic, messages, calendar, friends, profile; spaces or commas"),
                 P(name: "state", description: "returned unchanged"),
-                P(name: "code_challenge", description: "PKCE S256 challenge (required for public clients)"),
+                P(name: "code_challenge", description: "PKCE S256 challenge (required for every client, RFC 9700)"),
                 P(name: "code_challenge_method", description: "S256"),
                 P(name: "consent", description: "allow or deny (the consent form)"),
                 P(name: "consent_token", description: "from the consent page or the 201206 reply"),
             ],
-            reply: .redirectOrPage, errors: [201101, 201102, 201103, 201104, 201206, 202101, 100004], needsLogin: true),
+            reply: .redirectOrPage, errors: [201101, 201102, 201103, 201104, 201206, 202101, 100004], access: .session),
         Endpoint(
             path: "/api/Oauth/accessToken", methods: ["post"], tag: "OAuth", summary: "Token request (RFC 6749 4.1.3, 4.3, 6)",
             parameters: clientAuthentication + [

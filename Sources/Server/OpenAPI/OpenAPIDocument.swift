@@ -112,7 +112,11 @@ public enum OpenAPIDocument {
             "description": "Error codes: " + endpoint.errors.map(String.init).joined(separator: ", "),
             "x-error-codes": endpoint.errors,
         ]
-        if endpoint.needsLogin { operation["security"] = [["session": [String]()], ["bearer": [String]()]] }
+        switch endpoint.access {
+        case .anonymous: break
+        case .session: operation["security"] = [["session": [String]()]]
+        case .sessionOrBearer(let scope): operation["security"] = [["session": [String]()], ["bearer": [scope]]]
+        }
         let fields = endpoint.parameters.filter { !$0.isFile }
         if method == "get" {
             operation["parameters"] = fields.map { parameter -> [String: Any] in

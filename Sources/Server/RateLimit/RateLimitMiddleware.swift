@@ -29,7 +29,12 @@ public struct RateLimitMiddleware: RouterMiddleware {
         case "Image/captcha": (bucket, limit) = ("captcha", limits.captcha)
         case "Image/captchaVerify": (bucket, limit) = ("verify", limits.verify)
         case "Image/disorder": (bucket, limit) = ("disorder", limits.disorder)
-        case "User/login", "Oauth/accessToken": (bucket, limit) = ("login", limits.login)
+        case "User/login", "User/snsreg": (bucket, limit) = ("login", limits.login)
+        // Token requests are limited per client once it has authenticated
+        // (OAuthRoutes); by address only loosely, since one backend exchanges
+        // codes for all of its users. Password-grant failures stay under the
+        // login throttle.
+        case "Oauth/accessToken", "Oauth/revoke", "Oauth/delete": (bucket, limit) = ("token", limits.token)
         case "User/register": (bucket, limit) = ("register", limits.register)
         case "User/sendcode": (bucket, limit) = ("sendcode", limits.sendcode)
         default: (bucket, limit) = ("api", limits.general)
@@ -53,6 +58,10 @@ public struct RateLimits: Sendable, Equatable {
     public var login = RateLimiter.Limit(burst: 10, perSecond: 0.5)
     public var register = RateLimiter.Limit(burst: 5, perSecond: 0.1)
     public var sendcode = RateLimiter.Limit(burst: 5, perSecond: 0.2)
+    /// `Image/disorder` keys given as passphrases: each is a scrypt (about 0.3 s of a core).
+    public var passphrase = RateLimiter.Limit(burst: 5, perSecond: 0.5)
+    /// Token-endpoint requests per address, before the client authenticates.
+    public var token = RateLimiter.Limit(burst: 200, perSecond: 50)
     /// Token requests per OAuth client, whatever its address.
     public var perClient = RateLimiter.Limit(burst: 50, perSecond: 10)
     public var general = RateLimiter.Limit(burst: 100, perSecond: 20)

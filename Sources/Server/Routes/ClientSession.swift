@@ -7,13 +7,20 @@ public import Hummingbird
 /// to the account.
 public enum ClientSession {
     public static let cookieName = "upare_session"
+    /// The name behind TLS: browsers keep a `__Host-` cookie only if it is
+    /// Secure, host-only and for the whole site, so a neighbouring subdomain or
+    /// a plain-HTTP page cannot plant one (RFC 6265bis 4.1.3.2).
+    public static let secureCookieName = "__Host-upare_session"
 
-    /// The request's session id, if it carries a well-formed one.
+    /// The request's session id, if it carries a well-formed one; the
+    /// `__Host-` cookie wins over the plain one.
     public static func existing(in request: Request) -> String? {
-        guard let value = request.cookies[cookieName]?.value, value.utf8.count == 43,
-              value.utf8.allSatisfy(SecureToken.isBase64URL)
-        else { return nil }
-        return value
+        for name in [secureCookieName, cookieName] {
+            guard let value = request.cookies[name]?.value else { continue }
+            guard value.utf8.count == 43, value.utf8.allSatisfy(SecureToken.isBase64URL) else { return nil }
+            return value
+        }
+        return nil
     }
 
     /// The request's session id, or a new one (then `isNew`).
@@ -30,6 +37,7 @@ public enum ClientSession {
     /// The cookie carrying `id`: for the browser session, or for `maxAge`
     /// seconds; `secure` (behind TLS) keeps browsers from sending it over plain HTTP.
     public static func cookie(_ id: String, maxAge: Int? = nil, secure: Bool = false) -> Cookie {
-        Cookie(name: cookieName, value: id, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+        Cookie(name: secure ? secureCookieName : cookieName, value: id, maxAge: maxAge, path: "/", secure: secure, httpOnly: true,
+               sameSite: .lax)
     }
 }

@@ -31,8 +31,9 @@ public struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
                     ErrorCatalogue.validationFailed.with(status: .contentTooLarge).because(error.body ?? "the request body is too large"),
                     apiURI: Envelope.apiURI(request))
             default:
-                response = Envelope.failure(
-                    ErrorCatalogue.validationFailed.with(status: error.status), apiURI: Envelope.apiURI(request))
+                var failure = ErrorCatalogue.validationFailed.with(status: error.status)
+                if let body = error.body { failure = failure.because(body) }
+                response = Envelope.failure(failure, apiURI: Envelope.apiURI(request))
             }
         } catch {
             context.logger.error("unhandled error", metadata: ["path": "\(request.uri.path)", "type": "\(type(of: error))"])

@@ -1,4 +1,4 @@
-public import Captcha
+import Captcha
 import Disorder
 import Foundation
 public import Hummingbird
@@ -12,52 +12,52 @@ public struct ImageRoutes: Sendable {
     let maxBodySize: Int
     /// Session cookies carry `Secure`.
     let secureCookies: Bool
-    /// The logged-in caller and their stored picture keys (`key_id`), when the
-    /// server has accounts.
-    let accounts: (authenticator: Authenticator, keys: DisorderKeyStore)?
+    let authenticator: Authenticator
+    /// The signed-in caller's stored picture keys (`key_id`).
+    let keys: DisorderKeyStore
+    let heavyWork: HeavyWork
+    /// Passphrases cost a scrypt each: limited per client address.
+    let passphraseLimit: (limiter: RateLimiter, limit: RateLimiter.Limit, trustedProxies: Set<String>)?
+    /// The largest picture `Image/disorder` takes, checked before decoding.
+    let pictureLimits: DecodeLimits
     /// Tests only: fixes each captcha's seed so that its answer is known.
     let seeds: (@Sendable () -> UInt64?)?
 
     static let pragma = HTTPField.Name("Pragma")
 
     public init(
-        captcha: Captcha, maxBodySize: Int, accounts: (authenticator: Authenticator, keys: DisorderKeyStore)? = nil,
-        secureCookies: Bool = false, seeds: (@Sendable () -> UInt64?)? = nil
+        services: UserRoutes.Services, authenticator: Authenticator, configuration: ServerConfiguration,
+        seeds: (@Sendable () -> UInt64?)? = nil
     ) {
-        self.secureCookies = secureCookies
-        self.captcha = captcha
-        self.maxBodySize = maxBodySize
-        self.accounts = accounts
+        captcha = services.captcha
+        maxBodySize = configuration.maxBodySize
+        secureCookies = configuration.secureCookies
+        self.authenticator = authenticator
+        keys = services.disorderKeys
+        heavyWork = services.heavyWork
+        passphraseLimit = configuration.rateLimits.enabled
+            ? (services.rateLimiter, configuration.rateLimits.passphrase, configuration.trustedProxies) : nil
+        pictureLimits = configuration.disorderLimits
         self.seeds = seeds
     }
 
-    public func register<Context: RequestContext>(on router: Router<Context>) {
-        for prefix in ["api", "apis"] {
-            for method in [HTTPRequest.Method.get, .post] {
-                router.on("\(prefix)/Image/captcha", method: method) { request, context in
-                    try await self.captcha(request, context: context)
-                }
-                router.on("\(prefix)/Image/captchaVerify", method: method) { request, context in
-                    try await self.verify(request, context: context)
-                }
-            }
-            router.on("\(prefix)/Image/disorder", method: .post) { request, context in
-                try await self.disorder(request, context: context)
-            }
-            router.on("\(prefix)/Image/disorderKey", method: .post) { request, context in
-                try await self.newKey(request, context: context)
-            }
-            for action in ["disorder", "disorderKey"] {
-                router.on("\(prefix)/Image/\(action)", method: .get) { _, _ -> Response in
-                    throw ErrorCatalogue.postRequired
-                }
-            }
+    public func register(on router: Router<ServerRequestContext>) {
+        router.endpoint("Image/captcha", authenticator: authenticator) { request, _, _, parameters in
+            try await self.captcha(request, parameters)
+        }
+        router.endpoint("Image/captchaVerify", authenticator: authenticator) { request, _, _, parameters in
+            try await self.verify(request, parameters)
+        }
+        router.endpoint("Image/disorder", authenticator: authenticator, uploadLimit: maxBodySize) { request, context, _, parameters in
+            try await self.disorder(request, context, parameters)
+        }
+        router.endpoint("Image/disorderKey", authenticator: authenticator) { request, _, user, _ in
+            try await self.newKey(request, User.required(user))
         }
     }
 
     /// The picture of a new challenge for (session, `id`), with no-cache headers.
-    func captcha(_ request: Request, context: some RequestContext) async throws -> Response {
-        let parameters = try await Parameters.read(request, context: context, maxBodySize: 64 << 10)
+    func captcha(_ request: Request, _ parameters: Parameters) async throws -> Response {
         let format: ImageFormat
         switch parameters["type"]?.lowercased() {
         case nil, "", "png": format = .png
@@ -85,8 +85,7 @@ public struct ImageRoutes: Sendable {
 
     /// Checks `captcha` against the challenge of (session, `id`); `flush`
     /// (default yes) uses the challenge up whatever the answer.
-    func verify(_ request: Request, context: some RequestContext) async throws -> Response {
-        let parameters = try await Parameters.read(request, context: context, maxBodySize: 64 << 10)
+    func verify(_ request: Request, _ parameters: Parameters) async throws -> Response {
         guard let session = ClientSession.existing(in: request) else { throw ErrorCatalogue.captchaVerificationFailed }
         let flush: Bool
         switch parameters["flush"]?.lowercased() {
@@ -104,26 +103,29 @@ public struct ImageRoutes: Sendable {
     /// the uploaded `image` with `key` (64 hex digits, base64 of 32 bytes, or a
     /// passphrase) or `key_id` (a key kept for the logged-in caller by
     /// `Image/disorderKey`); replies with the picture in its own format.
-    func disorder(_ request: Request, context: some RequestContext) async throws -> Response {
-        let parameters = try await Parameters.read(request, context: context, maxBodySize: maxBodySize)
+    func disorder(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws -> Response {
         guard let upload = parameters.files["image"] ?? parameters.files.values.first, !upload.bytes.isEmpty else {
             throw ErrorCatalogue.validationFailed.because("a picture is required as the multipart file 'image'")
         }
-        let key = try await disorderKey(request, parameters)
         let decrypt: Bool
         switch parameters["action"]?.lowercased() {
         case nil, "", "encrypt": decrypt = false
         case "decrypt": decrypt = true
         default: throw ErrorCatalogue.validationFailed.because("action must be encrypt or decrypt")
         }
+        let key = try await disorderKey(request, context, parameters)
         let output: [UInt8]
         do {
-            // Whole pictures are CPU work: NIO's blocking pool, not the request's executor.
-            let bytes = upload.bytes
-            output = try await NIOThreadPool.singleton.runIfActive {
-                decrypt ? try Disorder.unscramble(bytes, key: key) : try Disorder.scramble(bytes, key: key)
+            let bytes = upload.bytes, limits = pictureLimits
+            output = try await heavyWork.run {
+                var options = DisorderOptions()
+                options.limits = limits
+                return decrypt
+                    ? try Disorder.unscramble(bytes, key: key, limits: limits) : try Disorder.scramble(bytes, key: key, options: options)
             }
             ServerMetrics.disorderJob(action: decrypt ? "decrypt" : "encrypt", succeeded: true)
+        } catch let busy as RetryAfter {
+            throw busy
         } catch {
             ServerMetrics.disorderJob(action: decrypt ? "decrypt" : "encrypt", succeeded: false)
             throw ErrorCatalogue.validationFailed.because("\(error)")
@@ -134,13 +136,14 @@ public struct ImageRoutes: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
     }
 
-    /// The key named by `key_id` (the caller's own) or given as `key`.
-    func disorderKey(_ request: Request, _ parameters: Parameters) async throws -> DisorderKey {
+    /// The key named by `key_id` (the signed-in caller's own: session only) or
+    /// given as `key`; a passphrase is stretched by scrypt as heavy work, within
+    /// the client's passphrase rate.
+    func disorderKey(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws -> DisorderKey {
         if let rawID = parameters["key_id"], !rawID.isEmpty {
-            guard let accounts else { throw ErrorCatalogue.notFound.because("this server keeps no keys") }
             guard let id = Int(rawID) else { throw ErrorCatalogue.validationFailed.because("key_id must be a number") }
-            let user = try await accounts.authenticator.requireUser(request)
-            guard let key = try await accounts.keys.key(id, for: user.id) else {
+            let user = try await authenticator.requireUser(request, policy: .session)
+            guard let key = try await keys.key(id, for: user.id) else {
                 throw ErrorCatalogue.notFound.because("no key \(id) among yours")
             }
             return key
@@ -148,24 +151,34 @@ public struct ImageRoutes: Sendable {
         guard let text = parameters["key"], !text.isEmpty else {
             throw ErrorCatalogue.validationFailed.because("key or key_id is required")
         }
-        do { return try DisorderKey(text: text) } catch { throw ErrorCatalogue.validationFailed.because("\(error)") }
+        guard DisorderKey.isPassphrase(text) else {
+            do { return try DisorderKey(text: text) } catch { throw ErrorCatalogue.validationFailed.because("\(error)") }
+        }
+        if let passphraseLimit {
+            let client = ClientAddress.of(request, context: context, trustedProxies: passphraseLimit.trustedProxies)
+            if let wait = passphraseLimit.limiter.take("passphrase", client: client, limit: passphraseLimit.limit) {
+                throw RetryAfter(error: ErrorCatalogue.rateLimited.because("passphrase keys are limited; use a 64-hex-digit key"),
+                                 seconds: Int(wait.rounded(.up)))
+            }
+        }
+        do {
+            return try await heavyWork.run { try DisorderKey(text: text) }
+        } catch let busy as RetryAfter {
+            throw busy
+        } catch {
+            throw ErrorCatalogue.validationFailed.because("\(error)")
+        }
     }
 
-    /// Makes a random key kept for the logged-in caller (an addition to the
+    /// Makes a random key kept for the signed-in caller (an addition to the
     /// spec): replies with `key_id` for `Image/disorder` and, this once, the key
     /// itself (64 hex digits) for the caller's own records and the CLI.
-    func newKey(_ request: Request, context: some RequestContext) async throws -> Response {
-        guard let accounts else { throw ErrorCatalogue.notFound.because("this server keeps no keys") }
-        let user = try await accounts.authenticator.requireUser(request)
-        let created = try await accounts.keys.create(for: user.id, at: Date())
+    func newKey(_ request: Request, _ user: User) async throws -> Response {
+        let created = try await keys.create(for: user.id, at: Date())
         return Envelope.success(Envelope.apiURI(request), ["key_id": created.id, "key": created.key])
     }
 
     func slot(_ session: String, _ scenario: String?) throws -> CaptchaKey {
-        do {
-            return try CaptchaKey(client: session, scenario: scenario ?? "")
-        } catch {
-            throw ErrorCatalogue.validationFailed
-        }
+        try CaptchaSlot.key(session: session, scenario: scenario)
     }
 }

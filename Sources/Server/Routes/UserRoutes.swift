@@ -29,6 +29,8 @@ public struct UserRoutes: Sendable {
         public var perClientLimit: RateLimiter.Limit?
         /// Session cookies carry `Secure` (the site is served over TLS).
         public var secureCookies = false
+        /// The bound on concurrent picture and scrypt jobs.
+        public var heavyWork = HeavyWork(limit: ProcessInfo.processInfo.activeProcessorCount)
         public var now: @Sendable () -> Date
 
         public init(
@@ -64,8 +66,6 @@ public struct UserRoutes: Sendable {
     public let authenticator: Authenticator
     let passwordLogin: PasswordLogin
 
-    static let maxBodySize = 64 << 10
-
     public init(services: Services, trustedProxies: Set<String>) {
         self.services = services
         self.trustedProxies = trustedProxies
@@ -79,16 +79,17 @@ public struct UserRoutes: Sendable {
     /// The actions of `/api/User/`, by their path component.
     enum Action: String, CaseIterable, Sendable {
         case register, login, logout, validateUniqueUsername, validateUniqueEmail, sendcode, validateCommunicationCode, message
+        case sessions
     }
 
     public func register(on router: Router<ServerRequestContext>) {
-        router.postActions(section: "User", Action.self, maxBodySize: Self.maxBodySize) { action, request, context, parameters in
-            try await self.handle(action, request, context, parameters)
+        router.endpoints(section: "User", Action.self, authenticator: authenticator) { action, request, context, user, parameters in
+            try await self.handle(action, request, context, user, parameters)
         }
     }
 
     func handle(
-        _ action: Action, _ request: Request, _ context: ServerRequestContext, _ parameters: Parameters
+        _ action: Action, _ request: Request, _ context: ServerRequestContext, _ user: User?, _ parameters: Parameters
     ) async throws -> Response {
         switch action {
         case .register: try await registerAccount(request, parameters)
@@ -98,7 +99,8 @@ public struct UserRoutes: Sendable {
         case .validateUniqueEmail: try await validateUniqueEmail(request, parameters)
         case .sendcode: try await sendCode(request, parameters)
         case .validateCommunicationCode: try await validateCode(request, parameters)
-        case .message: try await message(request, parameters)
+        case .message: try await message(request, User.required(user), parameters)
+        case .sessions: try await sessions(request, User.required(user), parameters)
         }
     }
 
@@ -146,10 +148,7 @@ public struct UserRoutes: Sendable {
         else { throw ErrorCatalogue.usernamePasswordRequired }
         let address = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
         try await passwordLogin.checkThrottle(login: login, address: address)
-        guard let client = ClientSession.existing(in: request),
-              let key = try? CaptchaKey(client: client, scenario: parameters["id"] ?? ""),
-              try await services.captcha.verify(parameters["captcha"], for: key, flush: true)
-        else { throw ErrorCatalogue.invalidCaptcha }
+        try await CaptchaSlot.require(services.captcha, request, parameters)
 
         // Unknown accounts get the same answer as wrong passwords.
         let user = try await passwordLogin.authenticate(login: login, password: password, address: address)
@@ -204,10 +203,16 @@ public struct UserRoutes: Sendable {
         if let raw = parameters["medium"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
             return try AccountRules.medium(raw)
         }
-        return .email(try await authenticator.requireUser(request).email)
+        return .email(try await authenticator.requireUser(request, policy: .session).email)
     }
 
+    /// A code to `medium`, or to the signed-in caller's e-mail address. Without
+    /// a session it is behind a captcha: an anonymous caller must not be able
+    /// to make the server mail anyone, in bulk, for free.
     func sendCode(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        if try await authenticator.user(request, policy: .session) == nil {
+            try await CaptchaSlot.require(services.captcha, request, parameters)
+        }
         let medium = try await medium(request, parameters)
         do {
             try await deliverCode(to: medium)
@@ -236,8 +241,7 @@ public struct UserRoutes: Sendable {
 
     /// Without `id`, the caller's inbox (newest first; `limit` up to 1000 and
     /// `offset`); with `id`, that message, marked read. Only one's own messages.
-    func message(_ request: Request, _ parameters: Parameters) async throws -> Response {
-        let user = try await authenticator.requireUser(request, scope: "messages")
+    func message(_ request: Request, _ user: User, _ parameters: Parameters) async throws -> Response {
         if let raw = parameters["id"], !raw.isEmpty {
             guard let id = Int(raw) else { throw ErrorCatalogue.validationFailed.because("id must be a message number") }
             guard let message = try await services.messages.read(id, for: user.id, at: services.now()) else {
@@ -252,6 +256,49 @@ public struct UserRoutes: Sendable {
         return Envelope.success(Envelope.apiURI(request), [
             "messages": messages.map(\.payload), "total": counts.total, "unread": counts.unread,
         ])
+    }
+
+    // MARK: sessions (an addition, ASVS 3.3)
+
+    /// The caller's live sessions (`current` marks this one) and OAuth grants.
+    /// `end=<id>` ends one session, `end=grant:<family>` revokes one grant,
+    /// `end=others` ends every session but this one and every grant.
+    func sessions(_ request: Request, _ user: User, _ parameters: Parameters) async throws -> Response {
+        let now = services.now()
+        let current = ClientSession.existing(in: request).map(SessionStore.publicID(token:))
+        var ended = 0
+        if let target = parameters["end"]?.trimmingCharacters(in: .whitespaces), !target.isEmpty {
+            if target == "others" {
+                let others = try await services.sessions.sessions(of: user.id, at: now).filter { $0.id != current }
+                try await services.sessions.deleteAll(of: user.id, except: ClientSession.existing(in: request))
+                let grants = try await services.tokens.grants(of: user.id, at: now)
+                try await services.tokens.revokeAll(of: user.id)
+                ended = others.count + grants.count
+            } else if target.hasPrefix("grant:") {
+                let family = String(target.dropFirst("grant:".count))
+                guard try await services.tokens.grants(of: user.id, at: now).contains(where: { $0.family == family }) else {
+                    throw ErrorCatalogue.notFound.because("no such grant of yours")
+                }
+                try await services.tokens.revokeFamily(family)
+                ended = 1
+            } else {
+                guard try await services.sessions.end(target, of: user.id, at: now) else {
+                    throw ErrorCatalogue.notFound.because("no such session of yours")
+                }
+                ended = 1
+            }
+        }
+        let sessions = try await services.sessions.sessions(of: user.id, at: now).map { session -> [String: any Sendable] in
+            ["id": session.id, "persistent": session.persistent, "created_at": Int(session.createdAt),
+             "expires_at": Int(session.expiresAt), "current": session.id == current]
+        }
+        var grants: [[String: any Sendable]] = []
+        for grant in try await services.tokens.grants(of: user.id, at: now) {
+            let name = try await services.clients.client(grant.clientID)?.name ?? grant.clientID
+            grants.append(["id": "grant:" + grant.family, "client_id": grant.clientID, "client_name": name,
+                           "scope": OAuthScopes.text(grant.scopes), "created_at": Int(grant.createdAt)])
+        }
+        return Envelope.success(Envelope.apiURI(request), ["sessions": sessions, "grants": grants, "ended": ended])
     }
 
     // MARK: helpers

@@ -22,26 +22,18 @@ public struct SNSRoutes: Sendable {
     var services: UserRoutes.Services { userRoutes.services }
 
     public func register(on router: Router<ServerRequestContext>) {
-        for prefix in ["api", "apis"] {
-            router.get("\(prefix)/User/snsLogin") { request, context in
-                let parameters = try await Parameters.read(request, context: context, maxBodySize: UserRoutes.maxBodySize)
-                return try await login(request, parameters)
-            }
-            router.get("\(prefix)/User/snsCallback") { request, context in
-                let parameters = try await Parameters.read(request, context: context, maxBodySize: UserRoutes.maxBodySize)
-                return try await callback(request, parameters)
-            }
-            router.post("\(prefix)/User/snsreg") { request, context in
-                let parameters = try await Parameters.read(request, context: context, maxBodySize: UserRoutes.maxBodySize)
-                return try await snsreg(request, context, parameters)
-            }
-            router.post("\(prefix)/User/unbind") { request, context in
-                let parameters = try await Parameters.read(request, context: context, maxBodySize: UserRoutes.maxBodySize)
-                return try await unbind(request, parameters)
-            }
-            for action in ["snsreg", "unbind"] {
-                router.get("\(prefix)/User/\(action)") { _, _ -> Response in throw ErrorCatalogue.postRequired }
-            }
+        let authenticator = userRoutes.authenticator
+        router.endpoint("User/snsLogin", authenticator: authenticator) { request, _, _, parameters in
+            try await login(request, parameters)
+        }
+        router.endpoint("User/snsCallback", authenticator: authenticator) { request, _, _, parameters in
+            try await callback(request, parameters)
+        }
+        router.endpoint("User/snsreg", authenticator: authenticator) { request, context, _, parameters in
+            try await snsreg(request, context, parameters)
+        }
+        router.endpoint("User/unbind", authenticator: authenticator) { request, _, user, parameters in
+            try await unbind(request, User.required(user), parameters)
         }
     }
 
@@ -97,7 +89,7 @@ public struct SNSRoutes: Sendable {
             response.setCookie(cookie)
             return response
         }
-        if let user = try await userRoutes.authenticator.user(request) {
+        if let user = try await userRoutes.authenticator.user(request, policy: .session) {
             guard try await store.bind(userID: user.id, channel: channel, identity: identity, at: services.now()) else {
                 throw ErrorCatalogue.validationFailed.because("your account has a \(channel) account bound already")
             }
@@ -125,6 +117,9 @@ public struct SNSRoutes: Sendable {
             guard let login = parameters["username"], !login.isEmpty, let password = parameters["password"], !password.isEmpty else {
                 throw ErrorCatalogue.usernamePasswordRequired
             }
+            // A password check behind a captcha, as at User/login: otherwise ten
+            // free guesses lock the account for its owner.
+            try await CaptchaSlot.require(services.captcha, request, parameters)
             let address = ClientAddress.of(request, context: context, trustedProxies: userRoutes.trustedProxies)
             try await userRoutes.passwordLogin.checkThrottle(login: login, address: address)
             user = try await userRoutes.passwordLogin.authenticate(login: login, password: password, address: address)
@@ -142,8 +137,7 @@ public struct SNSRoutes: Sendable {
     }
 
     /// 2.2.3.4: unbinds the caller's account of `channel`; 202302 when none is bound.
-    func unbind(_ request: Request, _ parameters: Parameters) async throws -> Response {
-        let user = try await userRoutes.authenticator.requireUser(request)
+    func unbind(_ request: Request, _ user: User, _ parameters: Parameters) async throws -> Response {
         guard let channel = parameters["channel"]?.lowercased(), !channel.isEmpty else {
             throw ErrorCatalogue.unbindFailed.because("channel is required")
         }

@@ -1,6 +1,5 @@
 import Crypto
 public import Foundation
-import NIOPosix
 import Raster
 import SQLKit
 
@@ -10,7 +9,7 @@ import SQLKit
 public struct AvatarStore: Sendable {
     public static let sizes = [256, 128, 48]
     /// Uploads larger than this on a side (or in pixels) are refused before decoding.
-    static let limits = DecodeLimits(maxWidth: 8_000, maxHeight: 8_000, maxPixels: 40_000_000)
+    static let limits = DecodeLimits(maxWidth: 4_096, maxHeight: 4_096, maxPixels: 16_000_000)
 
     let database: any SQLDatabase
 
@@ -18,9 +17,9 @@ public struct AvatarStore: Sendable {
         self.database = database.sql
     }
 
-    /// The PNG of each size; the work runs on NIO's blocking pool.
-    static func render(_ upload: [UInt8]) async throws -> [(size: Int, png: [UInt8])] {
-        try await NIOThreadPool.singleton.runIfActive {
+    /// The PNG of each size, as heavy work (the blocking pool, bounded).
+    static func render(_ upload: [UInt8], on heavyWork: HeavyWork) async throws -> [(size: Int, png: [UInt8])] {
+        try await heavyWork.run {
             let image = try Image.decode(upload, limits: limits)
             let side = min(image.width, image.height)
             guard side >= 16 else { throw RasterError.invalidArgument("the picture is smaller than 16 pixels") }

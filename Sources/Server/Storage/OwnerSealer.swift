@@ -15,16 +15,29 @@ struct OwnerSealer: Sendable {
 
     /// Nonce, ciphertext and tag in one blob.
     func seal(_ text: String, owner: Int) throws -> Data {
-        guard let combined = try AES.GCM.seal(Data(text.utf8), using: key, authenticating: Self.context(owner)).combined else {
-            throw ErrorCatalogue.internalError
+        try seal(text, boundTo: Self.context(owner))
+    }
+
+    func open(_ sealed: Data, owner: Int) throws -> String {
+        try open(sealed, boundTo: Self.context(owner))
+    }
+
+    /// Sealed with `context` as authenticated data: it opens only with the same context.
+    func seal(_ text: String, boundTo context: String) throws -> Data {
+        guard let combined = try AES.GCM.seal(Data(text.utf8), using: key, authenticating: Data(context.utf8)).combined else {
+            throw SealingError()
         }
         return combined
     }
 
-    func open(_ sealed: Data, owner: Int) throws -> String {
-        let plaintext = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Self.context(owner))
+    func open(_ sealed: Data, boundTo context: String) throws -> String {
+        let plaintext = try AES.GCM.open(AES.GCM.SealedBox(combined: sealed), using: key, authenticating: Data(context.utf8))
         return String(decoding: plaintext, as: UTF8.self)
     }
 
-    private static func context(_ owner: Int) -> Data { Data("user \(owner)".utf8) }
+    private static func context(_ owner: Int) -> String { "user \(owner)" }
+}
+
+/// AES-GCM gave no combined box (it always does with its standard nonce).
+struct SealingError: Error {
 }

@@ -28,6 +28,7 @@ public final class ServerDatabase: Sendable {
     /// the path of a SQLite file (created if needed). Applies every migration
     /// not yet applied. `searchPath` picks PostgreSQL schemas (tests use one each).
     public static func open(location: String, searchPath: [String]? = nil, logger: Logger) async throws -> ServerDatabase {
+        let logger = databaseLogger(logger)
         if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
             return try await openPostgres(url: location, searchPath: searchPath, logger: logger)
         }
@@ -36,8 +37,11 @@ public final class ServerDatabase: Sendable {
 
     /// Opens (creating if needed) the SQLite database at `path`.
     public static func open(path: String, logger: Logger) async throws -> ServerDatabase {
+        let logger = databaseLogger(logger)
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        let database = ServerDatabase(dialect: .sqlite, schema: nil, sql: connection.sql()) { try await connection.close() }
+        let database = ServerDatabase(dialect: .sqlite, schema: nil, sql: connection.sql(queryLogLevel: nil)) {
+            try await connection.close()
+        }
         do {
             try await database.sql.raw("PRAGMA foreign_keys = ON").run()
             try await database.sql.raw("PRAGMA journal_mode = WAL").run()
@@ -60,7 +64,7 @@ public final class ServerDatabase: Sendable {
         let pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 4,
             requestTimeout: .seconds(10), logger: logger, on: MultiThreadedEventLoopGroup.singleton)
-        let database = ServerDatabase(dialect: .postgres, schema: searchPath?.first, sql: pool.database(logger: logger).sql()) {
+        let database = ServerDatabase(dialect: .postgres, schema: searchPath?.first, sql: pool.database(logger: logger).sql(queryLogLevel: nil)) {
             try await pool.shutdownAsync()
         }
         do {
@@ -73,6 +77,15 @@ public final class ServerDatabase: Sendable {
             throw error
         }
         return database
+    }
+
+    /// The drivers' logger: never below info. SQLKit and the drivers log each
+    /// query with its bound values at debug and trace, and those values are
+    /// verification codes, session-token hashes, bcrypt hashes and names.
+    static func databaseLogger(_ logger: Logger) -> Logger {
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .info)
+        return quiet
     }
 
     private init(dialect: SQLDialectName, schema: String?, sql: any SQLDatabase, shutdown: @escaping @Sendable () async throws -> Void) {

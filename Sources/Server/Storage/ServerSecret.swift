@@ -36,6 +36,19 @@ public struct ServerSecret: Sendable {
         return ServerSecret(bytes: Array(row.secret))
     }
 
+    /// `text` when one is configured (`UPARE_SECRET`), else the database's own.
+    public static func configured(_ text: String?, database: ServerDatabase) async throws -> ServerSecret {
+        if let text { return try ServerSecret(text: text) }
+        return try await stored(in: database)
+    }
+
+    /// What an operator must be told when the secret lives beside what it protects.
+    public static let storedSecretWarning = """
+        UPARE_SECRET is not set: the server secret is kept in the database it protects. Anyone with a copy \
+        of the database can then open sealed values (outbox codes, picture keys, ID numbers) and forge \
+        captcha tokens. Set UPARE_SECRET (32+ random characters, kept outside the database); see docs/deploy.md.
+        """
+
     /// 32 bytes for one purpose; different labels give independent keys.
     public func derive(_ label: String) -> [UInt8] {
         HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("upare \(label) v1".utf8), outputByteCount: 32)
