@@ -48,12 +48,14 @@ struct ClusterTests {
             try await b.test { httpB in
                 try await a.register(httpA, "val", email: "val@example.com")
                 let cookie = try await a.login(httpA, "val")
+                let pkce = OAuthTests.pkce()
                 let authorize = try await a.post(httpA, "/api/Oauth/authorize", [
                     "response_type": "json", "client_id": client.id, "redirect_uri": "https://app.example/cb",
+                    "code_challenge": pkce.challenge, "code_challenge_method": "S256",
                 ], cookie: cookie)
                 let code = try #require(authorize.body["authorization_code"] as? String)
                 let exchange = [
-                    "grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/cb",
+                    "grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/cb", "code_verifier": pkce.verifier,
                     "client_id": client.id, "client_secret": secret ?? "",
                 ]
                 async let fromA = a.post(httpA, "/api/Oauth/accessToken", exchange)

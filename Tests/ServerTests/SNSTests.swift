@@ -107,15 +107,21 @@ struct SNSTests {
 
                 // type=log binds a waiting social account to an existing account.
                 let waiting = try await signIn(99)
-                let taken = try await server.post(
+                // type=log checks a password: behind a captcha, as at login.
+                func snsLog(_ fields: [String: String]) async throws -> [String: Any] {
+                    let session = try await server.captchaSession(http, cookie: waiting.cookie)
+                    return try await server.post(
+                        http, "/api/User/snsreg", fields.merging(["type": "log", "captcha": session.answer]) { $1 }, cookie: session.cookie).body
+                }
+                let guess = try await server.post(
                     http, "/api/User/snsreg", ["type": "log", "username": "lee", "password": "correct horse"], cookie: waiting.cookie)
+                #expect(guess.body["error_code"] as? Int == 200002, "no password check without a captcha")
+                let taken = (status: 0, body: try await snsLog(["username": "lee", "password": "correct horse"]))
                 #expect(taken.body["error_code"] as? Int == 100004, "lee has a weibo account bound already")
-                let wrong = try await server.post(
-                    http, "/api/User/snsreg", ["type": "log", "username": "kim", "password": "wrong horse"], cookie: waiting.cookie)
+                let wrong = (status: 0, body: try await snsLog(["username": "kim", "password": "wrong horse"]))
                 #expect(wrong.body["error_code"] as? Int == 202103)
                 try await server.register(http, "max", email: "max@example.com")
-                let linked = try await server.post(
-                    http, "/api/User/snsreg", ["type": "log", "username": "max", "password": "correct horse"], cookie: waiting.cookie)
+                let linked = (status: 0, body: try await snsLog(["username": "max", "password": "correct horse"]))
                 #expect(linked.body["error_code"] as? Int == 0 && linked.body["username"] as? String == "max")
                 #expect(try await server.post(http, "/api/User/snsreg", ["type": "log"], cookie: waiting.cookie)
                     .body["error_code"] as? Int == 100004, "nothing waits any more")

@@ -90,16 +90,23 @@ struct SettingsTests {
             #expect(try await change(ida, ["nickname": "Idaho", "phone": "+86 138 0000 0000"])["error_code"] as? Int == 0)
             let cookie = try await server.login(http, "hal")
             #expect(try await change(cookie, ["nickname": "IDAHO"])["error_code"] as? Int == 202005)
-            #expect(try await change(cookie, ["email": "IDA@example.com"])["error_code"] as? Int == 202003)
+            #expect(try await change(cookie, ["email": "IDA@example.com", "password": "correct horse"])["error_code"] as? Int == 202003)
             #expect(try await change(cookie, ["phone": "+8613800000000"])["error_code"] as? Int == 202004)
-            #expect(try await change(cookie, ["newpassword": "new horse 1", "confirm": "new horse 2"])["error_code"] as? Int == 100004)
-            #expect(try await change(cookie, ["newpassword": "correct horse", "confirm": "correct horse"])["error_code"] as? Int == 202304)
+            #expect(try await change(cookie, ["newpassword": "new horse 1", "confirm": "new horse 2", "password": "correct horse"])["error_code"] as? Int == 100004)
+            #expect(try await change(cookie, ["newpassword": "correct horse", "confirm": "correct horse", "password": "correct horse"])["error_code"] as? Int == 202304)
+            // ASVS 2.1.6: the current password, or no new password or e-mail.
+            #expect(try await change(cookie, ["newpassword": "new horse 1", "confirm": "new horse 1"])["error_code"] as? Int == 202102)
+            #expect(try await change(cookie, ["email": "hal3@example.com", "password": "wrong horse"])["error_code"] as? Int == 202103)
             #expect(try await change(cookie, [:])["error_code"] as? Int == 100004)
 
-            let changed = try await change(cookie, ["newpassword": "new horse 1", "confirm": "new horse 1", "email": "hal2@example.com"])
+            let changed = try await change(
+                cookie, ["newpassword": "new horse 1", "confirm": "new horse 1", "email": "hal2@example.com", "password": "correct horse"])
             #expect(changed["error_code"] as? Int == 0 && changed["email"] as? String == "hal2@example.com")
             #expect(changed["email_confirmed"] as? Bool == false && changed["code_sent"] as? Bool == true)
             #expect(try await server.lastCode(to: "hal2@example.com").count == 6)
+            let notice = try await server.outbox.recent(limit: 10).first { $0.recipient == "hal@example.com" && $0.subject.contains("changed") }
+            #expect(notice?.body.contains("password was changed") == true && notice?.body.contains("hal2@example.com") == true,
+                    "the old address is told of the change")
             #expect(try await server.post(http, "/api/User/message", [:], cookie: other).body["error_code"] as? Int == 202101,
                     "the other session ended with the password change")
             #expect(try await server.post(http, "/api/User/message", [:], cookie: cookie).body["error_code"] as? Int == 0)

@@ -39,6 +39,13 @@ extension TestServer {
         return (try #require(received ?? cookie), lastAnswer)
     }
 
+    /// `User/sendcode` for an anonymous caller: behind a fresh captcha.
+    func sendCode(_ client: some TestClientProtocol, _ fields: [String: String]) async throws -> (status: HTTPResponse.Status, body: [String: Any]) {
+        let session = try await captchaSession(client)
+        let reply = try await post(client, "/api/User/sendcode", fields.merging(["captcha": session.answer]) { $1 }, cookie: session.cookie)
+        return (reply.status, reply.body)
+    }
+
     @discardableResult
     func register(_ client: some TestClientProtocol, _ username: String, email: String, password: String = "correct horse") async throws -> [String: Any] {
         let reply = try await post(client, "/api/User/register", ["username": username, "email": email, "password": password])
@@ -238,27 +245,29 @@ struct UserEndpointTests {
     func sendCode() async throws {
         let server = try await TestServer.make { $0.rateLimits.enabled = false }
         try await server.test { client in
-            let sent = try await server.post(client, "/api/User/sendcode", ["medium": "henry@example.com"])
+            let sent = try await server.sendCode(client, ["medium": "henry@example.com"])
             #expect(sent.body["error_code"] as? Int == 0 && sent.body["expires_in"] as? Int == 600)
             let code = try await server.lastCode(to: "henry@example.com")
             #expect(!"\(sent.body)".contains(code), "the code is never in the reply")
 
             server.clock.advance(20)
-            let again = try await server.post(client, "/api/User/sendcode", ["medium": "HENRY@example.com"])
+            let again = try await server.sendCode(client, ["medium": "HENRY@example.com"])
             #expect(again.status == .tooManyRequests && again.body["error_code"] as? Int == 202007)
             #expect(again.body["message"] as? String == "The sending interval of verification code is 40 seconds")
             server.clock.advance(40)
-            #expect(try await server.post(client, "/api/User/sendcode", ["medium": "henry@example.com"]).body["error_code"] as? Int == 0)
+            #expect(try await server.sendCode(client, ["medium": "henry@example.com"]).body["error_code"] as? Int == 0)
 
-            let sms = try await server.post(client, "/api/User/sendcode", ["medium": "+852 6366-4860"])
+            let sms = try await server.sendCode(client, ["medium": "+852 6366-4860"])
             #expect(sms.body["error_code"] as? Int == 0)
             let entry = try await server.outbox.recent(limit: 1).first
             #expect(entry?.medium == "sms" && entry?.recipient == "+85263664860")
 
-            let invalid = try await server.post(client, "/api/User/sendcode", ["medium": "12ab"])
+            let invalid = try await server.sendCode(client, ["medium": "12ab"])
             #expect(invalid.body["error_code"] as? Int == 100004)
-            let anonymous = try await server.post(client, "/api/User/sendcode", [:])
-            #expect(anonymous.body["error_code"] as? Int == 202101)
+            let anonymous = try await server.sendCode(client, [:])
+            #expect(anonymous.body["error_code"] as? Int == 202101, "no medium and nobody signed in")
+            let noCaptcha = try await server.post(client, "/api/User/sendcode", ["medium": "henry@example.com"])
+            #expect(noCaptcha.body["error_code"] as? Int == 200002, "an anonymous caller needs a captcha to make the server send mail")
 
             try await server.register(client, "henry", email: "henry2@example.com")
             server.clock.advance(60)
@@ -277,7 +286,7 @@ struct UserEndpointTests {
         })
         try await server.test { client in
             for _ in 0..<2 {
-                let reply = try await server.post(client, "/api/User/sendcode", ["medium": "ivan@example.com"])
+                let reply = try await server.sendCode(client, ["medium": "ivan@example.com"])
                 #expect(reply.status == .badGateway && reply.body["error_code"] as? Int == 100005)
             }
         }
@@ -300,7 +309,7 @@ struct UserEndpointTests {
 
             // Five wrong guesses use the code up; so does time.
             server.clock.advance(61)
-            try await server.post(client, "/api/User/sendcode", ["medium": "judy@example.com"])
+            try await server.sendCode(client, ["medium": "judy@example.com"])
             let second = try await server.lastCode(to: "judy@example.com")
             let miss = second == "000000" ? "000001" : "000000"
             for _ in 0..<5 {
@@ -309,7 +318,7 @@ struct UserEndpointTests {
             let capped = try await server.post(client, "/api/User/validateCommunicationCode", ["medium": "judy@example.com", "code": second])
             #expect(capped.body["error_code"] as? Int == 202006)
             server.clock.advance(61)
-            try await server.post(client, "/api/User/sendcode", ["medium": "judy@example.com"])
+            try await server.sendCode(client, ["medium": "judy@example.com"])
             let third = try await server.lastCode(to: "judy@example.com")
             server.clock.advance(601)
             let expired = try await server.post(client, "/api/User/validateCommunicationCode", ["medium": "judy@example.com", "code": third])
