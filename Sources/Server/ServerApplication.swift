@@ -68,6 +68,7 @@ public enum ServerApplication {
         } ?? .singleton
         return Application(
             router: router(configuration: configuration, database: database, imageRoutes: imageRoutes, userRoutes: userRoutes),
+            server: .http1(timeouts: configuration.timeouts),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "upare"),
             eventLoopGroupProvider: eventLoops,
             logger: logger(configuration))

@@ -50,6 +50,8 @@ public struct ServerConfiguration: Sendable {
     /// Other origins (`scheme://host[:port]`) whose pages may send
     /// cookie-authenticated requests (`UPARE_CORS_ORIGINS`, comma-separated).
     public var allowedOrigins: Set<String> = []
+    /// Header, body and idle timeouts of client connections.
+    public var timeouts = ConnectionTimeouts()
     /// Social sign-in providers by channel (`UPARE_SNS_PROVIDERS`: a JSON file, see `SNSProvider`).
     public var snsProviders: [String: SNSProvider] = [:]
 
@@ -81,6 +83,13 @@ public struct ServerConfiguration: Sendable {
         }
         if let loops = environment["UPARE_EVENT_LOOPS"].flatMap(Int.init), (1...256).contains(loops) { configuration.eventLoops = loops }
         configuration.issuer = "http://\(configuration.host):\(configuration.port)"
+        for (name, path) in [("UPARE_HEADER_TIMEOUT", \ServerConfiguration.timeouts.header),
+                             ("UPARE_BODY_TIMEOUT", \ServerConfiguration.timeouts.body),
+                             ("UPARE_IDLE_TIMEOUT", \ServerConfiguration.timeouts.idle)] {
+            if let seconds = environment[name].flatMap(Double.init), seconds > 0, seconds <= 86_400 {
+                configuration[keyPath: path] = .nanoseconds(Int64(seconds * 1e9))
+            }
+        }
         if let origins = environment["UPARE_CORS_ORIGINS"] {
             configuration.allowedOrigins = Set(origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }

@@ -40,6 +40,7 @@ extension TestServer {
     }
 
     /// `User/sendcode` for an anonymous caller: behind a fresh captcha.
+    @discardableResult
     func sendCode(_ client: some TestClientProtocol, _ fields: [String: String]) async throws -> (status: HTTPResponse.Status, body: [String: Any]) {
         let session = try await captchaSession(client)
         let reply = try await post(client, "/api/User/sendcode", fields.merging(["captcha": session.answer]) { $1 }, cookie: session.cookie)
