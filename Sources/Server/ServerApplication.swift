@@ -44,7 +44,7 @@ public enum ServerApplication {
             codes: VerificationCodes(database: database, secret: secret),
             throttle: LoginThrottle(database: database, limits: configuration.loginLimits),
             messages: MessageStore(database: database), hasher: PasswordHasher(cost: configuration.bcryptCost),
-            mailer: mailer(configuration: configuration, database: database, secret: secret),
+            mailer: mailer(configuration: configuration, database: database, secret: secret, now: now),
             disorderKeys: DisorderKeyStore(database: database, secret: secret),
             clients: OAuthClientStore(database: database), tokens: OAuthTokens(database: database), secret: secret,
             friends: FriendStore(database: database), calendar: CalendarStore(database: database),
@@ -70,6 +70,7 @@ public enum ServerApplication {
             router: router(configuration: configuration, database: database, imageRoutes: imageRoutes, userRoutes: userRoutes),
             server: .http1(timeouts: configuration.timeouts),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "upare"),
+            services: [Sweeper(database: database, loginWindow: configuration.loginLimits.window, logger: logger(configuration))],
             eventLoopGroupProvider: eventLoops,
             logger: logger(configuration))
     }
@@ -84,8 +85,11 @@ public enum ServerApplication {
 
     /// The configured delivery: sendmail for e-mail when a command is set, the
     /// outbox for everything else.
-    public static func mailer(configuration: ServerConfiguration, database: ServerDatabase, secret: ServerSecret) -> any Mailer {
-        let outbox = OutboxMailer(database: database, secret: secret)
+    public static func mailer(
+        configuration: ServerConfiguration, database: ServerDatabase, secret: ServerSecret,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) -> any Mailer {
+        let outbox = OutboxMailer(database: database, secret: secret, now: now)
         guard let command = configuration.sendmailCommand else { return outbox }
         return SendmailMailer(command: command, from: configuration.mailFrom, fallback: outbox)
     }

@@ -64,6 +64,9 @@ public struct ServerConfiguration: Sendable {
         if let port = environment["UPARE_PORT"].flatMap(Int.init), (1...65535).contains(port) { configuration.port = port }
         if let path = environment["UPARE_DATABASE"], !path.isEmpty { configuration.databasePath = path }
         if environment["UPARE_RATE_LIMITS"]?.lowercased() == "off" { configuration.rateLimits.enabled = false }
+        if let instances = environment["UPARE_INSTANCES"].flatMap(Int.init), (1...1024).contains(instances) {
+            configuration.rateLimits.instances = instances
+        }
         if let proxies = environment["UPARE_TRUSTED_PROXIES"] {
             configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         }

@@ -33,15 +33,19 @@ public struct CalendarRoutes: Sendable {
             guard to > from, to.timeIntervalSince(from) <= 366 * 86_400 else {
                 throw ErrorCatalogue.validationFailed.because("end must follow start, at most 366 days later")
             }
-            let events = try await services.calendar.events(for: user.id, from: from, to: to)
-            guard !events.isEmpty else { throw ErrorCatalogue.noEvents }
-            return Envelope.success(uri, ["events": events.map(\.payload), "total": events.count])
+            let limit = try UserRoutes.integer(parameters["limit"], name: "limit", default: 100, range: 1...1000)
+            let offset = try UserRoutes.integer(parameters["offset"], name: "offset", default: 0, range: 0...CalendarStore.maxEventsPerUser)
+            let page = try await services.calendar.events(for: user.id, from: from, to: to, limit: limit, offset: offset)
+            guard page.total > 0 else { throw ErrorCatalogue.noEvents }
+            return Envelope.success(uri, ["events": page.events.map(\.payload), "total": page.total])
         case .add:
             var event = CalendarEvent(id: 0, title: "", start: now, end: now, allDay: false, location: "", description: "", reminderMinutes: nil)
             try EventFields.apply(parameters, to: &event, requireAll: true)
             let added: CalendarEvent
             do {
                 added = try await services.calendar.add(event, for: user.id, at: now)
+            } catch is CalendarStore.CalendarFull {
+                throw ErrorCatalogue.addEventFailed.because("a calendar holds at most \(CalendarStore.maxEventsPerUser) events")
             } catch {
                 throw ErrorCatalogue.addEventFailed
             }

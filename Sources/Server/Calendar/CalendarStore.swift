@@ -52,14 +52,29 @@ public struct CalendarStore: Sendable {
         .map { SQLColumn($0) }
 
     /// The owner's events that overlap [from, to), by start.
-    public func events(for userID: Int, from: Date, to: Date) async throws -> [CalendarEvent] {
-        try await database.select().columns(Self.columns).from("calendar_events")
+    /// The most events one user may keep.
+    public static let maxEventsPerUser = 10_000
+
+    /// A page of the events overlapping [from, to), by start, and how many there are in all.
+    public func events(
+        for userID: Int, from: Date, to: Date, limit: Int = 100, offset: Int = 0
+    ) async throws -> (events: [CalendarEvent], total: Int) {
+        let events = try await database.select().columns(Self.columns).from("calendar_events")
             .where("user_id", .equal, SQLBind(userID))
             .where("starts_at", .lessThan, SQLBind(to.timeIntervalSince1970))
             .where("ends_at", .greaterThanOrEqual, SQLBind(from.timeIntervalSince1970))
-            .orderBy("starts_at").orderBy("id")
+            .orderBy("starts_at").orderBy("id").limit(limit).offset(offset)
             .all(decoding: Row.self).map(\.event)
+        struct Count: Decodable { var n: Int }
+        let total = try await database.raw("""
+            SELECT COUNT(*) AS n FROM calendar_events WHERE user_id = \(bind: userID)
+            AND starts_at < \(bind: to.timeIntervalSince1970) AND ends_at >= \(bind: from.timeIntervalSince1970)
+            """).first(decoding: Count.self)?.n ?? events.count
+        return (events, total)
     }
+
+    /// `add` found the user's calendar holding `maxEventsPerUser` events.
+    public struct CalendarFull: Error {}
 
     public func event(_ id: Int, for userID: Int) async throws -> CalendarEvent? {
         try await database.select().columns(Self.columns).from("calendar_events")
@@ -68,14 +83,18 @@ public struct CalendarStore: Sendable {
 
     public func add(_ event: CalendarEvent, for userID: Int, at now: Date) async throws -> CalendarEvent {
         let time = now.timeIntervalSince1970
-        let row = try await database.insert(into: "calendar_events")
-            .columns("user_id", "title", "starts_at", "ends_at", "all_day", "location", "description", "reminder_minutes",
-                     "created_at", "updated_at")
-            .values(SQLBind(userID), SQLBind(event.title), SQLBind(event.start.timeIntervalSince1970),
-                    SQLBind(event.end.timeIntervalSince1970), SQLBind(event.allDay), SQLBind(event.location),
-                    SQLBind(event.description), SQLBind(event.reminderMinutes), SQLBind(time), SQLBind(time))
-            .returning(SQLColumn("id")).first()
-        guard let id = try row?.decode(column: "id", as: Int.self) else { throw ErrorCatalogue.addEventFailed }
+        // One statement: the count and the insert cannot be split by another add.
+        let row = try await database.raw("""
+            INSERT INTO calendar_events
+                (user_id, title, starts_at, ends_at, all_day, location, description, reminder_minutes, created_at, updated_at)
+            SELECT \(bind: userID), \(bind: event.title), \(bind: event.start.timeIntervalSince1970),
+                \(bind: event.end.timeIntervalSince1970), \(bind: event.allDay), \(bind: event.location), \(bind: event.description),
+                \(bind: event.reminderMinutes), \(bind: time), \(bind: time)
+            WHERE (SELECT COUNT(*) FROM calendar_events WHERE user_id = \(bind: userID)) < \(bind: Self.maxEventsPerUser)
+            RETURNING id
+            """).first()
+        guard let row else { throw CalendarFull() }
+        guard let id = try? row.decode(column: "id", as: Int.self) else { throw ErrorCatalogue.addEventFailed }
         var added = event
         added.id = id
         return added

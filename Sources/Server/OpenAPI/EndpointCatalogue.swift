@@ -29,8 +29,8 @@ public struct Endpoint: Sendable {
         var isFile = false
     }
 
-    var path: String
-    var methods: [String]
+    public var path: String
+    public var methods: [String]
     var tag: String
     var summary: String
     var parameters: [Parameter] = []
@@ -228,7 +228,11 @@ public enum EndpointCatalogue {
 
     static let calendar: [Endpoint] = [
         Endpoint(path: "/api/Calendar/events", methods: ["post"], tag: "Calendar", summary: "Events overlapping a range",
-                 parameters: [P(name: "start", description: "default now"), P(name: "end", description: "default start + 30 days")],
+                 parameters: [
+                     P(name: "start", description: "default now"), P(name: "end", description: "default start + 30 days"),
+                     P(name: "limit", type: "integer", description: "1...1000, default 100"),
+                     P(name: "offset", type: "integer", description: "default 0"),
+                 ],
                  reply: .envelope(["events", "total"]), errors: [203101, 100004, 202101], access: .sessionOrBearer(scope: "calendar")),
         Endpoint(path: "/api/Calendar/add", methods: ["post"], tag: "Calendar", summary: "Adds an event",
                  parameters: eventFields, reply: .envelope(["event"]), errors: [203201, 100004, 202101], access: .sessionOrBearer(scope: "calendar")),

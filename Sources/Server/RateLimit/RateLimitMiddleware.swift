@@ -26,10 +26,10 @@ public struct RateLimitMiddleware: RouterMiddleware {
         let action = request.uri.path.split(separator: "/").suffix(2).joined(separator: "/")
         let (bucket, limit): (String, RateLimiter.Limit)
         switch action {
-        case "Image/captcha": (bucket, limit) = ("captcha", limits.captcha)
-        case "Image/captchaVerify": (bucket, limit) = ("verify", limits.verify)
+        case "Image/captcha": (bucket, limit) = ("captcha", limits.perInstance(limits.captcha))
+        case "Image/captchaVerify": (bucket, limit) = ("verify", limits.perInstance(limits.verify))
         case "Image/disorder": (bucket, limit) = ("disorder", limits.disorder)
-        case "User/login", "User/snsreg": (bucket, limit) = ("login", limits.login)
+        case "User/login", "User/snsreg": (bucket, limit) = ("login", limits.perInstance(limits.login))
         // Token requests are limited per client once it has authenticated
         // (OAuthRoutes); by address only loosely, since one backend exchanges
         // codes for all of its users. Password-grant failures stay under the
@@ -65,23 +65,21 @@ public struct RateLimits: Sendable, Equatable {
     /// Token requests per OAuth client, whatever its address.
     public var perClient = RateLimiter.Limit(burst: 50, perSecond: 10)
     public var general = RateLimiter.Limit(burst: 100, perSecond: 20)
+    /// Instances behind a round-robin balancer (`UPARE_INSTANCES`). Buckets
+    /// live in each instance's memory, so each takes 1/N of the captcha,
+    /// verify and login limits: through N instances a client still gets the
+    /// configured rate, not N times it, at no cost per request. (Failed logins
+    /// are counted in the database and shared already.) With sticky balancing
+    /// (ip_hash) leave it at 1.
+    public var instances = 1
 
     public init() {}
-}
 
-/// Who a request comes from: the peer's address, or the client named in
-/// X-Forwarded-For when (and only when) the peer is a configured proxy.
-public enum ClientAddress {
-    public static func of(_ request: Request, context: ServerRequestContext, trustedProxies: Set<String>) -> String {
-        resolve(peer: context.remoteAddress?.ipAddress ?? "unknown", forwardedFor: request.headers[.xForwardedFor],
-                trustedProxies: trustedProxies)
-    }
-
-    public static func resolve(peer: String, forwardedFor: String?, trustedProxies: Set<String>) -> String {
-        guard trustedProxies.contains(peer), let forwardedFor else { return peer }
-        // Read from the right: the last address not itself a trusted proxy is the client.
-        let chain = forwardedFor.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return chain.last { !trustedProxies.contains($0) } ?? peer
+    /// `limit` as one of `instances` instances enforces it (never below one request).
+    public func perInstance(_ limit: RateLimiter.Limit) -> RateLimiter.Limit {
+        guard instances > 1 else { return limit }
+        let share = Double(instances)
+        return RateLimiter.Limit(burst: max(1, (limit.burst / share).rounded(.up)), perSecond: limit.perSecond / share)
     }
 }
 

@@ -25,7 +25,7 @@ public struct OriginCheckMiddleware<Context: RequestContext>: RouterMiddleware {
         let named = request.headers[.origin] ?? request.headers[.referer].flatMap(Self.origin(ofURL:))
         guard let named else { return try await next(request, context) }
         let origin = named.lowercased()
-        if allowed.contains(origin) || Self.isSameSite(origin, host: request.head.authority) {
+        if allowed.contains(origin) || Self.isSameSite(origin, host: request.head.authority ?? request.headers[.hostField]) {
             return try await next(request, context)
         }
         throw ErrorCatalogue.unauthorized.because("cross-site request refused: \(origin.prefix(100)) may not act with this site's session")
@@ -48,4 +48,9 @@ public struct OriginCheckMiddleware<Context: RequestContext>: RouterMiddleware {
         let requestAuthority = requestHost.contains(":") && !requestHost.hasSuffix("]") ? requestHost : requestHost + ":" + String(defaultPort)
         return originAuthority == requestAuthority
     }
+}
+
+extension HTTPField.Name {
+    /// A `Host` field kept as a field (HTTP/1 requests carry it as the authority).
+    static let hostField = HTTPField.Name("Host") ?? .via
 }
