@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// libFuzzer harness for the decoders and the disorder header/unscramble path, kept out of the main package. Run: scripts/fuzz.
+// libFuzzer harnesses for the decoders and the disorder header/unscramble path, and for request parsing, kept out of the main package. Run: scripts/fuzz.
 import PackageDescription
 
 let package = Package(
@@ -10,5 +10,9 @@ let package = Package(
             name: "DecoderFuzzer",
             dependencies: [.product(name: "Raster", package: "upare"), .product(name: "Disorder", package: "upare")],
             path: "DecoderFuzzer"),
+        .executableTarget(
+            name: "RequestFuzzer",
+            dependencies: [.product(name: "Server", package: "upare")],
+            path: "RequestFuzzer"),
     ]
 )

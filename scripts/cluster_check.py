@@ -1,6 +1,8 @@
 """Checks of scripts/cluster-test: two upare instances (A, B) on one
 PostgreSQL, nginx round-robin in front (LB). Arguments: UPARE_BIN DATABASE_URL
 PORT_A PORT_B PORT_LB PID_A."""
+import base64
+import hashlib
 import os
 import signal
 import subprocess
@@ -33,7 +35,9 @@ def cli(*args, stdin=None):
 browser = requests.Session()
 browser.get(f"{A}/api/Image/captcha?id=cluster")
 cookie = browser.cookies.get("upare_session")
-slot = f"{len(cookie)}:{cookie}|cluster"
+# The store is keyed by the SHA-256 of the session token, never the token.
+client_key = "h:" + base64.urlsafe_b64encode(hashlib.sha256(cookie.encode()).digest()).decode().rstrip("=")
+slot = f"{len(client_key)}:{client_key}|cluster"
 check(sql(f"SELECT COUNT(*) FROM captcha_challenges WHERE slot = '{slot}'") == "1", "a captcha from A is in the database")
 wrong = browser.get(f"{B}/api/Image/captchaVerify?id=cluster&captcha=WRONG&flush=no").json()
 check(wrong.get("error_code") == 200002, "B checks it (a wrong answer fails)")
@@ -60,15 +64,19 @@ for name, base in (("A", A), ("B", B)):
 # One code, exchanged on A and B at the same moment: exactly one wins, every time.
 wins = []
 for _ in range(10):
+    verifier = base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
     code = requests.post(f"{LB}/api/Oauth/authorize", headers={"Cookie": session}, data={
-        "response_type": "json", "client_id": client[0], "redirect_uri": "https://app.example/cb"}).json()["authorization_code"]
+        "response_type": "json", "client_id": client[0], "redirect_uri": "https://app.example/cb",
+        "code_challenge": challenge, "code_challenge_method": "S256"}).json()["authorization_code"]
     barrier = threading.Barrier(2)
     results = []
 
     def exchange(base):
         barrier.wait()
         reply = requests.post(f"{base}/api/Oauth/accessToken", auth=client, data={
-            "grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/cb"}).json()
+            "grant_type": "authorization_code", "code": code, "redirect_uri": "https://app.example/cb",
+            "code_verifier": verifier}).json()
         results.append(reply.get("error_code"))
 
     threads = [threading.Thread(target=exchange, args=(base,)) for base in (A, B)]

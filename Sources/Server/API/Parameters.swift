@@ -31,22 +31,10 @@ public struct Parameters: Sendable {
     public static func read(
         _ request: Request, context: some RequestContext, maxBodySize: Int
     ) async throws -> Parameters {
-        var parameters = Parameters()
-        // The query is form-encoded too: "+" is a space (HTML forms, and OAuth
-        // clients writing scope=basic+messages).
-        for (key, value) in try formPairs(request.uri.query ?? "") { parameters.values[key] = value }
-        guard request.method != .get, request.method != .head else { return parameters }
+        let query = request.uri.query ?? ""
+        guard request.method != .get, request.method != .head else { return try parse(query: query, contentType: "", body: []) }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        let kind: BodyKind
-        if contentType.hasPrefix("application/json") {
-            kind = .json
-        } else if contentType.hasPrefix("multipart/form-data") {
-            kind = .multipart
-        } else if contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") {
-            kind = .form
-        } else {
-            throw HTTPError(.unsupportedMediaType, message: "send the fields as a form, multipart or JSON body")
-        }
+        let kind = try bodyKind(contentType)
         let limit = kind == .multipart ? maxBodySize : min(maxBodySize, formLimit)
         let buffer: ByteBuffer
         do {
@@ -56,9 +44,18 @@ public struct Parameters: Sendable {
                 ? "the request body is larger than \(limit) bytes"
                 : "a body of fields is at most \(limit) bytes; send uploads as multipart/form-data")
         }
-        guard buffer.readableBytes > 0 else { return parameters }
-        let bytes = Array(buffer.readableBytesView)
-        switch kind {
+        return try parse(query: query, contentType: contentType, body: Array(buffer.readableBytesView))
+    }
+
+    /// The parameters of a query string and a body of `contentType` (lower
+    /// case), already read within its limit. Pure: the fuzzer's entry point.
+    public static func parse(query: String, contentType: String, body bytes: [UInt8]) throws -> Parameters {
+        var parameters = Parameters()
+        // The query is form-encoded too: "+" is a space (HTML forms, and OAuth
+        // clients writing scope=basic+messages).
+        for (key, value) in try formPairs(query) { parameters.values[key] = value }
+        guard !bytes.isEmpty else { return parameters }
+        switch try bodyKind(contentType) {
         case .json:
             guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
                 throw ErrorCatalogue.validationFailed.because("the body is not a JSON object")
@@ -81,6 +78,13 @@ public struct Parameters: Sendable {
         }
         guard parameters.values.count + parameters.files.count <= maxFields else { throw tooManyFields }
         return parameters
+    }
+
+    static func bodyKind(_ contentType: String) throws -> BodyKind {
+        if contentType.hasPrefix("application/json") { return .json }
+        if contentType.hasPrefix("multipart/form-data") { return .multipart }
+        if contentType.isEmpty || contentType.hasPrefix("application/x-www-form-urlencoded") { return .form }
+        throw HTTPError(.unsupportedMediaType, message: "send the fields as a form, multipart or JSON body")
     }
 
     enum BodyKind { case form, json, multipart }
