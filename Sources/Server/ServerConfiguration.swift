@@ -44,9 +44,12 @@ public struct ServerConfiguration: Sendable {
     /// Picture jobs (decodes, scrambles, scrypt) at once (`UPARE_HEAVY_JOBS`;
     /// one per core); more are refused with 201204.
     public var heavyJobs = System.coreCount
-    /// The server's public URL, its OAuth issuer identifier (`UPARE_ISSUER`;
-    /// default http://host:port): sent as `iss` on authorization responses.
-    public var issuer = "http://127.0.0.1:8080"
+    /// The server's public URL, its OAuth issuer identifier (`UPARE_ISSUER`);
+    /// nil: http://host:port. Sent as `iss` on authorization responses.
+    public var publicURL: String? = nil
+
+    /// The issuer identifier of RFC 9207.
+    public var issuer: String { publicURL ?? "http://\(host):\(port)" }
     /// Other origins (`scheme://host[:port]`) whose pages may send
     /// cookie-authenticated requests (`UPARE_CORS_ORIGINS`, comma-separated).
     public var allowedOrigins: Set<String> = []
@@ -85,7 +88,6 @@ public struct ServerConfiguration: Sendable {
             configuration.disorderLimits.maxPixels = pixels
         }
         if let loops = environment["UPARE_EVENT_LOOPS"].flatMap(Int.init), (1...256).contains(loops) { configuration.eventLoops = loops }
-        configuration.issuer = "http://\(configuration.host):\(configuration.port)"
         for (name, path) in [("UPARE_HEADER_TIMEOUT", \ServerConfiguration.timeouts.header),
                              ("UPARE_BODY_TIMEOUT", \ServerConfiguration.timeouts.body),
                              ("UPARE_IDLE_TIMEOUT", \ServerConfiguration.timeouts.idle)] {
@@ -96,7 +98,7 @@ public struct ServerConfiguration: Sendable {
         if let origins = environment["UPARE_CORS_ORIGINS"] {
             configuration.allowedOrigins = Set(origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
-        if let issuer = environment["UPARE_ISSUER"], !issuer.isEmpty { configuration.issuer = issuer }
+        if let issuer = environment["UPARE_ISSUER"], !issuer.isEmpty { configuration.publicURL = issuer }
         if let level = environment["UPARE_LOG_LEVEL"].flatMap({ Logger.Level(rawValue: $0.lowercased()) }) { configuration.logLevel = level }
         return configuration
     }
