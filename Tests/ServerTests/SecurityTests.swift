@@ -149,6 +149,33 @@ struct SecurityTests {
         return ~crc
     }
 
+    @Test("multipart: the fuzzer's crash input (a non-ASCII header name) is refused; parts, empty parts and limits parse right")
+    func multipart() async throws {
+        let server = try await TestServer.make { $0.rateLimits.enabled = false }
+        try await server.test { http in
+            // scripts/fuzz found it: MultipartKit 4.7.1 trapped on the byte 0xF3 in a header name.
+            let crash = Array("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b\r\nContent-Di".utf8) + [0xF3]
+                + Array("position: form-data; name=\"f\"; filename=\"x.png\"\r\nContent-Type: image/png\r\n\r\nPNG\r\n--b--\r\n".utf8)
+            let reply = try await http.execute(
+                uri: "/api/Image/disorder", method: .post, headers: [.contentType: "multipart/form-data; boundary=b"],
+                body: ByteBuffer(bytes: crash)) { try ServerFixtures.json($0) }
+            #expect(reply["error_code"] as? Int == 100004 && (reply["detail"] as? String)?.contains("multipart") == true)
+        }
+        let body = Array("preamble\r\n--xy\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\none\r\n--xy\r\n\r\n\r\n--xy  \r\n".utf8)
+            + Array("Content-Disposition: form-data; name=\"f\"; filename=\"p.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            + [0, 13, 10, 45, 45, 255] + Array("\r\n--xy--\r\nepilogue".utf8)
+        let parsed = try Parameters.parse(query: "q=1", contentType: "multipart/form-data; boundary=xy", body: body)
+        #expect(parsed["a"] == "one" && parsed["q"] == "1")
+        #expect(parsed.files["f"]?.bytes == [0, 13, 10, 45, 45, 255] && parsed.files["f"]?.contentType == "application/octet-stream")
+        for broken in ["--xy\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", "no boundary at all", "--xy\r\n: empty name\r\n\r\nx\r\n--xy--"] {
+            #expect(throws: APIError.self, "\(broken)") {
+                try Parameters.parse(query: "", contentType: "multipart/form-data; boundary=xy", body: Array(broken.utf8))
+            }
+        }
+        let many = (0..<40).map { "--xy\r\nContent-Disposition: form-data; name=\"f\($0)\"\r\n\r\n1\r\n" }.joined() + "--xy--"
+        #expect(throws: APIError.self) { try Parameters.parse(query: "", contentType: "multipart/form-data; boundary=xy", body: Array(many.utf8)) }
+    }
+
     @Test("heavy work is bounded: past the limit a job is refused with 201204 at once, not queued")
     func heavyWorkBound() async throws {
         let work = HeavyWork(limit: 1)

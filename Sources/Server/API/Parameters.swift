@@ -1,6 +1,5 @@
 import Foundation
 public import Hummingbird
-import MultipartKit
 
 /// An uploaded file of a multipart request.
 public struct UploadedFile: Sendable {
@@ -116,30 +115,18 @@ public struct Parameters: Sendable {
     }
 
     private mutating func readMultipart(_ bytes: [UInt8], boundary: String) throws {
-        let parser = MultipartParser(boundary: boundary)
-        var headers: [String: String] = [:]
-        var body: [UInt8] = []
-        var parts: [(headers: [String: String], body: [UInt8])] = []
-        parser.onHeader = { name, value in headers[name.lowercased()] = value }
-        parser.onBody = { buffer in body += buffer.readableBytesView }
-        var tooMany = false
-        parser.onPartComplete = {
-            if parts.count == Self.maxParts { tooMany = true }
-            guard !tooMany else { return }
-            parts.append((headers, body))
-            headers = [:]
-            body = []
-        }
+        let parts: [MultipartBody.Part]
         do {
-            try parser.execute(bytes)
-        } catch {
-            throw ErrorCatalogue.validationFailed.because("the multipart body is malformed")
+            parts = try MultipartBody.parse(bytes, boundary: boundary, maxParts: Self.maxParts)
+        } catch .tooManyParts {
+            throw ErrorCatalogue.validationFailed.because("a request has at most \(Self.maxParts) parts")
+        } catch .malformed(let reason) {
+            throw ErrorCatalogue.validationFailed.because("the multipart body is malformed: \(reason)")
         }
-        guard !tooMany else { throw ErrorCatalogue.validationFailed.because("a request has at most \(Self.maxParts) parts") }
         for part in parts {
             guard let disposition = part.headers["content-disposition"], let name = Self.attribute("name", in: disposition) else { continue }
             if let filename = Self.attribute("filename", in: disposition) {
-                files[name] = UploadedFile(filename: filename, contentType: part.headers["content-type"], bytes: part.body)
+                files[name] = UploadedFile(filename: filename, contentType: part.headers["content-type"], bytes: Array(part.body))
             } else {
                 values[name] = String(decoding: part.body, as: UTF8.self)
             }
