@@ -19,7 +19,9 @@ public struct PasswordLogin: Sendable {
         self.now = now
     }
 
-    /// Fails with 201204 (and the wait) when the account of `login` or `address` is locked.
+    /// Fails with 201204 (and the wait) when the account of `login` or `address`
+    /// is locked. `authenticate` checks this itself; `User/login` asks first so
+    /// that a locked account does not use up the caller's captcha.
     public func checkThrottle(login: String, address: String) async throws {
         let account = try await users.credentials(login)
         try await checkThrottle(account.map { .id($0.user.id) } ?? .unknown(login), address: address)

@@ -272,7 +272,6 @@ public struct OAuthRoutes: Sendable {
             guard let username = parameters["username"], !username.isEmpty, let password = parameters["password"], !password.isEmpty
             else { throw ErrorCatalogue.usernamePasswordRequiredForToken }
             let address = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
-            try await passwordLogin.checkThrottle(login: username, address: address)
             let user = try await passwordLogin.authenticate(login: username, password: password, address: address)
             var scopes = OAuthScopes.parse(parameters["scope"])
             if scopes.isEmpty { scopes = client.scopes }

@@ -121,7 +121,6 @@ public struct SNSRoutes: Sendable {
             // free guesses lock the account for its owner.
             try await CaptchaSlot.require(services.captcha, request, parameters)
             let address = ClientAddress.of(request, context: context, trustedProxies: userRoutes.trustedProxies)
-            try await userRoutes.passwordLogin.checkThrottle(login: login, address: address)
             user = try await userRoutes.passwordLogin.authenticate(login: login, password: password, address: address)
         default:
             throw ErrorCatalogue.validationFailed.because("type must be reg or log")
