@@ -73,6 +73,29 @@ struct SecurityTests {
         }
     }
 
+    @Test("every endpoint counts against the rate bucket the catalogue names, and buckets are separate")
+    func rateBucketWalk() async throws {
+        let server = try await TestServer.make { configuration in
+            let one = RateLimiter.Limit(burst: 1, perSecond: 0.0001)
+            for path in [\RateLimits.captcha, \.verify, \.disorder, \.login, \.register, \.sendcode, \.token, \.general] {
+                configuration.rateLimits[keyPath: path] = one
+            }
+        }
+        try await server.test { http in
+            let groups = Dictionary(grouping: EndpointCatalogue.all, by: \.rate)
+            #expect(Set(groups.keys) == Set(RateBucket.allCases), "every bucket is used by some endpoint")
+            for bucket in RateBucket.allCases {
+                let endpoints = try #require(groups[bucket])
+                let first = try await Self.call(http, endpoints[0])
+                #expect(first.code != 201204, "\(bucket): a fresh bucket, whatever the others have used")
+                for endpoint in endpoints {
+                    let again = try await Self.call(http, endpoint)
+                    #expect(again.code == 201204 && again.status == .tooManyRequests, "\(endpoint.name) is not limited in \(bucket)")
+                }
+            }
+        }
+    }
+
     @Test("a bearer token cannot drive Oauth/authorize: no self-granted scopes, no stored consent, no code for another client")
     func bearerCannotAuthorize() async throws {
         let server = try await TestServer.make { $0.rateLimits.enabled = false }

@@ -38,6 +38,8 @@ public struct Endpoint: Sendable {
     var errors: [Int] = []
     public var access: AccessPolicy = .anonymous
     public var body: Body = .form
+    /// The per-address rate bucket (`RateLimits` gives each its rate).
+    public var rate: RateBucket = .api
 
     /// "Section/action", as the router and the rate limiter name it.
     public var name: String { String(path.dropFirst("/api/".count)) }
@@ -64,14 +66,14 @@ public enum EndpointCatalogue {
             path: "/api/Image/captcha", methods: ["get", "post"], tag: "Image",
             summary: "A new captcha picture for this browser session and scenario (sets the upare_session cookie)",
             parameters: [P(name: "type", description: "png (default), jpg or bmp"), P(name: "id", description: "scenario id")],
-            reply: .picture, errors: [100004, 201204]),
+            reply: .picture, errors: [100004, 201204], rate: .captcha),
         Endpoint(
             path: "/api/Image/captchaVerify", methods: ["get", "post"], tag: "Image", summary: "Checks an answer",
             parameters: [
                 P(name: "captcha", description: "the answer"), P(name: "id", description: "scenario id"),
                 P(name: "flush", description: "yes (default): the challenge is used up whatever the answer; no: kept after a wrong answer"),
             ],
-            errors: [200002, 100004, 201204]),
+            errors: [200002, 100004, 201204], rate: .verify),
         Endpoint(
             path: "/api/Image/disorder", methods: ["post"], tag: "Image", summary: "Scrambles or restores a PNG, JPEG or BMP picture",
             parameters: [
@@ -80,7 +82,7 @@ public enum EndpointCatalogue {
                 P(name: "key_id", type: "integer", description: "a key of the logged-in caller (Image/disorderKey)"),
                 P(name: "action", description: "encrypt (default) or decrypt"),
             ],
-            reply: .picture, errors: [100004, 404, 202101, 201204], access: .anonymous, body: .upload),
+            reply: .picture, errors: [100004, 404, 202101, 201204], access: .anonymous, body: .upload, rate: .disorder),
         Endpoint(
             path: "/api/Image/disorderKey", methods: ["post"], tag: "Image", summary: "Makes a picture key kept for the caller",
             reply: .envelope(["key_id", "key"]), errors: [202101], access: .session),
@@ -95,7 +97,7 @@ public enum EndpointCatalogue {
                 P(name: "email", required: true, description: "e-mail address"),
             ],
             reply: .envelope(["uid", "username", "email", "email_confirmed", "code_sent"]),
-            errors: [202002, 202003, 100004, 202201, 201204]),
+            errors: [202002, 202003, 100004, 202201, 201204], rate: .register),
         Endpoint(
             path: "/api/User/login", methods: ["post"], tag: "User", summary: "Logs in behind a captcha; sets a new session cookie",
             parameters: [
@@ -106,7 +108,7 @@ public enum EndpointCatalogue {
                 P(name: "remember", type: "boolean", description: "a 30-day session"),
             ],
             reply: .envelope(["uid", "username", "email", "email_confirmed", "session_expires_in"]),
-            errors: [202102, 200002, 202103, 201204]),
+            errors: [202102, 200002, 202103, 201204], rate: .login),
         Endpoint(path: "/api/User/logout", methods: ["post"], tag: "User", summary: "Ends the session"),
         Endpoint(
             path: "/api/User/validateUniqueUsername", methods: ["post"], tag: "User", summary: "Whether a username is free",
@@ -121,7 +123,7 @@ public enum EndpointCatalogue {
                 P(name: "captcha", description: "answer to /api/Image/captcha; required unless signed in"),
                 P(name: "id", description: "the captcha's scenario id"),
             ],
-            reply: .envelope(["expires_in"]), errors: [202007, 202101, 200002, 100004, 100005, 201204]),
+            reply: .envelope(["expires_in"]), errors: [202007, 202101, 200002, 100004, 100005, 201204], rate: .sendcode),
         Endpoint(
             path: "/api/User/validateCommunicationCode", methods: ["post"], tag: "User", summary: "Checks a verification code",
             parameters: [
@@ -196,7 +198,7 @@ public enum EndpointCatalogue {
                 P(name: "email", description: "e-mail address (reg)"),
             ],
             reply: .envelope(["uid", "username", "email", "channel"]),
-            errors: [100004, 202002, 202003, 202102, 202103, 202201, 201204]),
+            errors: [100004, 202002, 202003, 202102, 202103, 202201, 201204], rate: .login),
         Endpoint(
             path: "/api/User/unbind", methods: ["post"], tag: "Social accounts", summary: "Unbinds the caller's social account",
             parameters: [P(name: "channel", required: true, description: "e.g. weibo, qq")],
@@ -271,16 +273,16 @@ public enum EndpointCatalogue {
                 P(name: "scope", description: "narrower scope on refresh"),
             ],
             reply: .envelope(["access_token", "refresh_token", "token_type", "expires_in", "remind_in", "uid", "scope"]),
-            errors: [201105, 201202, 201204, 201205, 201206, 201208, 201209, 201210, 201211, 201212, 201213, 201215, 201216, 202103]),
+            errors: [201105, 201202, 201204, 201205, 201206, 201208, 201209, 201210, 201211, 201212, 201213, 201215, 201216, 202103], rate: .token),
         Endpoint(
             path: "/api/Oauth/delete", methods: ["post"], tag: "OAuth", summary: "Ends the caller's grant",
-            parameters: [P(name: "access_token", description: "or Authorization: Bearer")], errors: [201201, 201202, 201301]),
+            parameters: [P(name: "access_token", description: "or Authorization: Bearer")], errors: [201201, 201202, 201301], rate: .token),
         Endpoint(
             path: "/api/Oauth/revoke", methods: ["post"], tag: "OAuth", summary: "Token revocation (RFC 7009)",
             parameters: clientAuthentication + [
                 P(name: "token", required: true, description: "access or refresh token"),
                 P(name: "token_type_hint", description: "access_token or refresh_token"),
             ],
-            errors: [201401, 201208, 201210, 201211, 201213]),
+            errors: [201401, 201208, 201210, 201211, 201213], rate: .token),
     ]
 }

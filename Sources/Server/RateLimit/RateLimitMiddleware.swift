@@ -24,29 +24,28 @@ public struct RateLimitMiddleware: RouterMiddleware {
     ) async throws -> Response {
         guard limits.enabled else { return try await next(request, context) }
         let action = request.uri.path.split(separator: "/").suffix(2).joined(separator: "/")
-        let (bucket, limit): (String, RateLimiter.Limit)
-        switch action {
-        case "Image/captcha": (bucket, limit) = ("captcha", limits.perInstance(limits.captcha))
-        case "Image/captchaVerify": (bucket, limit) = ("verify", limits.perInstance(limits.verify))
-        case "Image/disorder": (bucket, limit) = ("disorder", limits.disorder)
-        case "User/login", "User/snsreg": (bucket, limit) = ("login", limits.perInstance(limits.login))
-        // Token requests are limited per client once it has authenticated
-        // (OAuthRoutes); by address only loosely, since one backend exchanges
-        // codes for all of its users. Password-grant failures stay under the
-        // login throttle.
-        case "Oauth/accessToken", "Oauth/revoke", "Oauth/delete": (bucket, limit) = ("token", limits.token)
-        case "User/register": (bucket, limit) = ("register", limits.register)
-        case "User/sendcode": (bucket, limit) = ("sendcode", limits.sendcode)
-        default: (bucket, limit) = ("api", limits.general)
-        }
+        // Each endpoint names its bucket in EndpointCatalogue; other paths share `api`.
+        let bucket = EndpointCatalogue.byName[action]?.rate ?? .api
+        let limit = limits.limit(for: bucket)
         let client = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
-        if let wait = limiter.take(bucket, client: client, limit: limit) {
-            ServerMetrics.rateLimited(bucket: bucket)
+        if let wait = limiter.take(bucket.rawValue, client: client, limit: limit) {
+            ServerMetrics.rateLimited(bucket: bucket.rawValue)
             return Envelope.failure(
                 ErrorCatalogue.rateLimited, apiURI: Envelope.apiURI(request), retryAfter: max(1, Int(wait.rounded(.up))))
         }
         return try await next(request, context)
     }
+}
+
+/// The token bucket an endpoint's requests are counted in, per client address.
+public enum RateBucket: String, Sendable, CaseIterable {
+    case captcha, verify, disorder, login, register, sendcode
+    /// The token endpoints: limited per client once it has authenticated
+    /// (OAuthRoutes), and by address only loosely, since one backend exchanges
+    /// codes for all of its users. Password-grant failures stay under the login throttle.
+    case token
+    /// Everything else.
+    case api
 }
 
 /// Requests per second and bursts per client and endpoint group.
@@ -74,6 +73,20 @@ public struct RateLimits: Sendable, Equatable {
     public var instances = 1
 
     public init() {}
+
+    /// The limit of `bucket`; captcha, verify and login split by `instances`.
+    public func limit(for bucket: RateBucket) -> RateLimiter.Limit {
+        switch bucket {
+        case .captcha: perInstance(captcha)
+        case .verify: perInstance(verify)
+        case .login: perInstance(login)
+        case .disorder: disorder
+        case .register: register
+        case .sendcode: sendcode
+        case .token: token
+        case .api: general
+        }
+    }
 
     /// `limit` as one of `instances` instances enforces it (never below one request).
     public func perInstance(_ limit: RateLimiter.Limit) -> RateLimiter.Limit {
