@@ -32,8 +32,8 @@ extension Router where Context == ServerRequestContext {
         }
     }
 
-    /// `endpoint` for every case of `Action`, named "<section>/<action>", for
-    /// endpoints that must have a caller (the user is passed unwrapped).
+    /// `endpoint` for every case of `Action`, named "<section>/<action>"; the
+    /// handler gets the action too.
     func endpoints<Action: RawRepresentable & CaseIterable & Sendable>(
         section: String, _: Action.Type, authenticator: Authenticator,
         _ handler: @escaping @Sendable (Action, Request, ServerRequestContext, User?, Parameters) async throws -> Response

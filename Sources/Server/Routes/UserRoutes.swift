@@ -199,21 +199,20 @@ public struct UserRoutes: Sendable {
     // MARK: 2.2.7, 2.2.8 verification codes
 
     /// The medium named, or the caller's own e-mail address (202101 without a login).
-    func medium(_ request: Request, _ parameters: Parameters) async throws -> Medium {
+    func medium(_ parameters: Parameters, caller: User?) throws -> Medium {
         if let raw = parameters["medium"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
             return try AccountRules.medium(raw)
         }
-        return .email(try await authenticator.requireUser(request, policy: .session).email)
+        return .email(try User.required(caller).email)
     }
 
     /// A code to `medium`, or to the signed-in caller's e-mail address. Without
     /// a session it is behind a captcha: an anonymous caller must not be able
     /// to make the server mail anyone, in bulk, for free.
     func sendCode(_ request: Request, _ parameters: Parameters) async throws -> Response {
-        if try await authenticator.user(request, policy: .session) == nil {
-            try await CaptchaSlot.require(services.captcha, request, parameters)
-        }
-        let medium = try await medium(request, parameters)
+        let caller = try await authenticator.user(request, policy: .session)
+        if caller == nil { try await CaptchaSlot.require(services.captcha, request, parameters) }
+        let medium = try medium(parameters, caller: caller)
         do {
             try await deliverCode(to: medium)
         } catch is DeliveryError {
@@ -227,7 +226,9 @@ public struct UserRoutes: Sendable {
     }
 
     func validateCode(_ request: Request, _ parameters: Parameters) async throws -> Response {
-        let medium = try await medium(request, parameters)
+        let named = parameters["medium"]?.trimmingCharacters(in: .whitespaces).isEmpty == false
+        let caller = named ? nil : try await authenticator.user(request, policy: .session)
+        let medium = try medium(parameters, caller: caller)
         guard let code = parameters["code"]?.trimmingCharacters(in: .whitespaces), code.count == 6,
               code.allSatisfy({ $0.isASCII && $0.isNumber }),
               try await services.codes.check(code, for: medium, at: services.now())
