@@ -16,10 +16,11 @@ public struct Captcha: Sendable {
     private let now: @Sendable () -> Date
 
     public init(
-        options: CaptchaOptions = CaptchaOptions(), fonts: FontLibrary, secret: CaptchaSecret = CaptchaSecret(),
-        store: any CaptchaStore = MemoryCaptchaStore(), now: @escaping @Sendable () -> Date = Date.init
+        options: CaptchaOptions = CaptchaOptions(), fonts: FontLibrary, style: CaptchaStyle? = nil,
+        secret: CaptchaSecret = CaptchaSecret(), store: any CaptchaStore = MemoryCaptchaStore(),
+        now: @escaping @Sendable () -> Date = Date.init
     ) throws(CaptchaError) {
-        renderer = try CaptchaRenderer(options: options, fonts: fonts)
+        renderer = try CaptchaRenderer(options: options, fonts: fonts, style: style)
         self.secret = secret
         self.store = store
         self.now = now

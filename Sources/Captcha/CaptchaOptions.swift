@@ -43,6 +43,9 @@ public struct CaptchaOptions: Sendable, Equatable {
     public var maxAttempts: Int = 5
     /// Whether answers compare case-sensitively (ThinkPHP compares case-insensitively).
     public var caseSensitive: Bool = false
+    /// How hard the picture is to read: the preset style the renderer draws
+    /// (a keyed style moves within the same preset's ranges).
+    public var difficulty: CaptchaDifficulty = .normal
 
     public init() {}
 

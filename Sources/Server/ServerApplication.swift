@@ -36,8 +36,14 @@ public enum ServerApplication {
         now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> UserRoutes.Services {
         let secret = try await ServerSecret.configured(configuration.secret, database: database)
+        // The deployment's own captcha style, keyed by its secret: a solver
+        // trained on the public style transfers badly to it.
+        let style = CaptchaStyle.keyed(
+            secret: secret.derive("captcha-style"), difficulty: configuration.captcha.difficulty,
+            faceCount: fonts.faces.count)
         let captcha = try Captcha(
-            options: configuration.captcha, fonts: fonts, secret: CaptchaSecret(bytes: secret.derive("captcha")),
+            options: configuration.captcha, fonts: fonts, style: style,
+            secret: CaptchaSecret(bytes: secret.derive("captcha")),
             store: SQLCaptchaStore(database: database, now: now), now: now)
         var services = UserRoutes.Services(
             captcha: captcha, users: UserStore(database: database), sessions: SessionStore(database: database),

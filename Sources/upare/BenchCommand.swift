@@ -64,7 +64,7 @@ struct CaptchaBench: ParsableCommand {
     func run() throws {
         let renderer: CaptchaRenderer
         do {
-            renderer = try CaptchaRenderer(options: captcha.captchaOptions(), fonts: FontLibrary.standard())
+            renderer = try captcha.renderer()
         } catch {
             FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
             throw ExitCode.failure

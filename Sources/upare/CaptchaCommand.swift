@@ -27,7 +27,7 @@ struct CaptchaCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let renderer = try CaptchaRenderer(options: captcha.captchaOptions(), fonts: FontLibrary.standard())
+            let renderer = try captcha.renderer()
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let progress = ProgressBar(total: count, label: "captchas")
             for n in 0..<count {

@@ -121,6 +121,58 @@ struct CaptchaCommandTests {
     }
 }
 
+/// `upare captcha --difficulty` and `--style-secret`: presets and keyed styles.
+@Suite("upare captcha styles")
+struct CaptchaStyleCommandTests {
+    /// The bytes of the files one seeded run writes, by name.
+    static func render(_ extra: [String], in folder: URL, named name: String) throws -> [String: Data] {
+        let out = folder.appendingPathComponent(name)
+        let result = try ConvertCommandTests.run(["captcha", "--count", "4", "--out", out.path, "--seed", "9"] + extra)
+        #expect(result.status == 0, "\(result.stderr)")
+        var files: [String: Data] = [:]
+        for file in try FileManager.default.contentsOfDirectory(atPath: out.path) {
+            files[file] = try Data(contentsOf: out.appendingPathComponent(file))
+        }
+        return files
+    }
+
+    @Test("a style secret draws the same keyed style each time, another secret another, none the public one")
+    func keyed() throws {
+        let folder = try ConvertCommandTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = folder.appendingPathComponent("first.secret"), second = folder.appendingPathComponent("second.secret")
+        try Data("the first deployment's secret, long enough to use\n".utf8).write(to: first)
+        try Data("the second deployment's secret, also long enough\n".utf8).write(to: second)
+        let publicStyle = try Self.render([], in: folder, named: "public")
+        let keyedOnce = try Self.render(["--style-secret", first.path], in: folder, named: "a")
+        let keyedAgain = try Self.render(["--style-secret", first.path], in: folder, named: "b")
+        let otherKey = try Self.render(["--style-secret", second.path], in: folder, named: "c")
+        #expect(keyedOnce.count == 4 && keyedOnce == keyedAgain)
+        // The same answers (the seed picks them), drawn differently.
+        #expect(Set(keyedOnce.keys) == Set(publicStyle.keys))
+        #expect(keyedOnce != publicStyle && keyedOnce != otherKey)
+        let short = folder.appendingPathComponent("short.secret")
+        try Data("too short".utf8).write(to: short)
+        let refused = try ConvertCommandTests.run(["captcha", "--count", "1", "--out", folder.path, "--style-secret", short.path])
+        #expect(refused.status != 0 && refused.stderr.contains("at least 32 characters"))
+    }
+
+    @Test("difficulty presets: hard codes run to five glyphs, an unknown preset is refused")
+    func difficulty() throws {
+        let folder = try ConvertCommandTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("hard")
+        let result = try ConvertCommandTests.run(["captcha", "--count", "40", "--out", out.path, "--seed", "1", "--difficulty", "hard"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lengths = Set(try FileManager.default.contentsOfDirectory(atPath: out.path).map { $0.split(separator: "_")[0].count })
+        #expect(lengths == [4, 5])
+        let refused = try ConvertCommandTests.run(["captcha", "--count", "1", "--out", out.path, "--difficulty", "medium"])
+        #expect(refused.status != 0 && refused.stderr.contains("easy, normal, hard"))
+        let badStyle = try ConvertCommandTests.run(["captcha", "--count", "1", "--out", out.path, "--style", "cuts=99x"])
+        #expect(badStyle.status != 0 && badStyle.stderr.contains("cuts"))
+    }
+}
+
 /// `upare disorder`, run as a real process on a folder of good and bad files.
 @Suite("upare disorder")
 struct DisorderCommandTests {

@@ -6,8 +6,13 @@ public struct ChallengeGenerator: Sendable {
     /// The distinct, non-blank characters codes are drawn from.
     public let alphabet: [Character]
 
-    public init(options: CaptchaOptions) {
+    /// Codes have `options.length` characters, plus up to `extraLength` more
+    /// (a style's variable length: a solver cannot count on the length).
+    public let extraLength: Int
+
+    public init(options: CaptchaOptions, extraLength: Int = 0) {
         self.options = options
+        self.extraLength = max(0, extraLength)
         let source = options.useZh ? (options.zhSet ?? CommonHanzi.characters) : options.codeSet
         var seen = Set<Character>()
         alphabet = source.filter { !$0.isWhitespace && seen.insert($0).inserted }
@@ -18,7 +23,8 @@ public struct ChallengeGenerator: Sendable {
     public func make(using random: inout CaptchaRandom) -> Challenge {
         if options.math { return Self.math(using: &random) }
         // randomElement draws without modulo bias.
-        let text = String((0..<options.length).compactMap { _ in alphabet.randomElement(using: &random) })
+        let length = options.length + (extraLength > 0 ? Int.random(in: 0...extraLength, using: &random) : 0)
+        let text = String((0..<length).compactMap { _ in alphabet.randomElement(using: &random) })
         return Challenge(text: text, answer: text, kind: options.useZh ? .chinese : .code)
     }
 

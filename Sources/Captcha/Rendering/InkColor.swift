@@ -8,8 +8,11 @@ public import Raster
 public enum InkColor {
     public static let minimumContrast = 7.0
 
-    public static func pick(against background: RGBA, using random: inout CaptchaRandom) -> RGBA {
-        let hue = random.uniform(0...360)
+    /// An ink of a hue from `hues` (degrees, wrapping past 360).
+    public static func pick(
+        against background: RGBA, hues: ClosedRange<Double> = 0...360, using random: inout CaptchaRandom
+    ) -> RGBA {
+        let hue = random.uniform(hues).truncatingRemainder(dividingBy: 360)
         let saturation = random.uniform(0.45...0.85)
         let darkInk = background.relativeLuminance > 0.18
         // Walk lightness away from the background until the contrast holds.

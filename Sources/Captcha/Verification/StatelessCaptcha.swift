@@ -20,10 +20,10 @@ public struct StatelessCaptcha: Sendable {
     static let tokenLength = 1 + 8 + 16 + 32 + 32
 
     public init(
-        options: CaptchaOptions = CaptchaOptions(), fonts: FontLibrary, secret: CaptchaSecret,
+        options: CaptchaOptions = CaptchaOptions(), fonts: FontLibrary, style: CaptchaStyle? = nil, secret: CaptchaSecret,
         usedTokens: any UsedTokenRegistry = MemoryUsedTokenRegistry(), now: @escaping @Sendable () -> Date = Date.init
     ) throws(CaptchaError) {
-        renderer = try CaptchaRenderer(options: options, fonts: fonts)
+        renderer = try CaptchaRenderer(options: options, fonts: fonts, style: style)
         self.secret = secret
         self.usedTokens = usedTokens
         self.now = now

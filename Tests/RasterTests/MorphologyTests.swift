@@ -1,0 +1,51 @@
+import Raster
+import Testing
+
+@Suite("Morphology")
+struct MorphologyTests {
+    /// A 7x5 mask with a 3x3 square of full coverage in the middle.
+    static func square() throws -> GrayImage {
+        var mask = GrayImage(width: 7, height: 5)
+        for y in 1...3 { for x in 2...4 { mask[x, y] = 255 } }
+        return mask
+    }
+
+    @Test("dilation grows a square by one pixel on each side, clipped at the border")
+    func dilation() throws {
+        let grown = try Self.square().dilated()
+        for y in 0..<5 {
+            for x in 0..<7 {
+                #expect(grown[x, y] == ((1...5).contains(x) ? 255 : 0), "(\(x), \(y))")
+            }
+        }
+        // Twice: the border clips it, nothing wraps around.
+        let twice = try Self.square().dilated(radius: 2)
+        #expect(twice[0, 0] == 255 && twice[6, 4] == 255)
+    }
+
+    @Test("erosion shrinks a 3x3 square to its centre; the border erodes to empty")
+    func erosion() throws {
+        let shrunk = try Self.square().eroded()
+        #expect(shrunk.pixels.filter { $0 != 0 }.count == 1)
+        #expect(shrunk[3, 2] == 255)
+        let full = GrayImage(width: 4, height: 3, fill: 200)
+        #expect(full.eroded().pixels.filter { $0 != 0 }.count == 2)  // only the two inner pixels
+        #expect(full.eroded().pixels.max() == 200)
+    }
+
+    @Test("the gradient is dilation minus erosion: a ring around and inside the square")
+    func gradient() throws {
+        let ring = try Self.square().gradient()
+        #expect(ring[3, 2] == 0)  // the centre survives erosion, so it is not on the ring
+        #expect(ring[1, 0] == 255 && ring[2, 1] == 255 && ring[5, 4] == 255)
+        #expect(ring[0, 2] == 0 && ring[6, 2] == 0)
+        #expect(ring.pixels.filter { $0 == 255 }.count == 24)
+    }
+
+    @Test("empty and one-pixel masks do not trap")
+    func degenerate() {
+        #expect(GrayImage(width: 0, height: 0).dilated().pixels.isEmpty)
+        #expect(GrayImage(width: 1, height: 1, fill: 9).dilated().pixels == [9])
+        #expect(GrayImage(width: 1, height: 1, fill: 9).eroded().pixels == [0])
+    }
+}
