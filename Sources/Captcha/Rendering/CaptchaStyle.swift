@@ -11,8 +11,8 @@ public enum CaptchaDifficulty: String, Sendable, CaseIterable, Equatable {
 /// faces. A preset gives the public style of each difficulty; `keyed(secret:)`
 /// moves a deployment's style to its own point inside the preset's ranges, so
 /// that a solver trained on the public style (or on other keys) transfers
-/// badly to it. Every range is one a person was checked to read
-/// (docs/captcha-strength.md).
+/// badly to it. What each costs solvers and people is measured in
+/// docs/captcha-strength.md.
 public struct CaptchaStyle: Sendable, Equatable {
     /// Share of glyphs drawn as outlines instead of solid.
     public var hollowShare: Double
@@ -100,9 +100,10 @@ public struct CaptchaStyle: Sendable, Equatable {
         }
     }
 
-    /// The style of one deployment: the preset moved, within ranges people were
-    /// checked to read, by HMAC-SHA256 of `secret`. The same secret always gives
-    /// the same style; the secret itself cannot be recovered from it.
+    /// The style of one deployment: the preset moved by HMAC-SHA256 of `secret`
+    /// (families switched on per key, shared parameters moved by up to 25-40%).
+    /// The same secret always gives the same style; the secret itself cannot be
+    /// recovered from it. Transfer and legibility: docs/captcha-strength.md.
     public static func keyed(secret: [UInt8], difficulty: CaptchaDifficulty, faceCount: Int) -> CaptchaStyle {
         let tag = HMAC<SHA256>.authenticationCode(
             for: Data("upare-captcha-style-v1\u{0}\(difficulty.rawValue)".utf8), using: SymmetricKey(data: secret))
