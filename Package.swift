@@ -57,14 +57,16 @@ let package = Package(
             name: "Raster",
             dependencies: ["CCodecGuard", "CPNG", "CJPEG", "CFreeType", "CDeflate"],
             swiftSettings: strictSwift),
+        // Constant-time comparison of secrets, shared by every module that checks one.
+        .target(name: "ConstantTime", swiftSettings: strictSwift),
         .target(
             name: "Captcha",
-            dependencies: ["Raster", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Raster", "ConstantTime", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSwift),
         .target(
             name: "Disorder",
             dependencies: [
-                "Raster",
+                "Raster", "ConstantTime",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -72,7 +74,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Raster", "Captcha", "Disorder",
+                "Raster", "Captcha", "Disorder", "ConstantTime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
@@ -111,7 +113,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "CaptchaTests",
-            dependencies: ["Captcha", "Raster"],
+            dependencies: ["Captcha", "Raster", "ConstantTime"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "RasterTests",

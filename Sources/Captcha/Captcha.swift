@@ -1,3 +1,4 @@
+import ConstantTime
 public import Foundation
 public import Raster
 
@@ -56,19 +57,19 @@ public struct Captcha: Sendable {
         let isEmpty = AnswerNormalizer.normalize(answer ?? "", caseSensitive: true).isEmpty
         if flush ?? options.reset {
             guard let record = try await store.take(key) else { return false }
-            return !isEmpty && record.expiresAt > now() && constantTimeEqual(record.digest, given)
+            return !isEmpty && record.expiresAt > now() && ConstantTime.equal(record.digest, given)
         }
         guard let record = try await store.peek(key) else { return false }
         guard record.expiresAt > now() else {
             _ = try await store.take(key)
             return false
         }
-        guard !isEmpty, constantTimeEqual(record.digest, given) else {
+        guard !isEmpty, ConstantTime.equal(record.digest, given) else {
             try await store.recordFailure(key, limit: options.maxAttempts)
             return false
         }
         // Of concurrent right answers only the one that removes the record passes.
         guard let taken = try await store.take(key) else { return false }
-        return constantTimeEqual(taken.digest, given)
+        return ConstantTime.equal(taken.digest, given)
     }
 }

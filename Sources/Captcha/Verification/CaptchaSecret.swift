@@ -34,14 +34,6 @@ public struct CaptchaSecret: Sendable {
     }
 }
 
-/// Equality of two byte strings in time that depends only on their length.
-func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    guard a.count == b.count else { return false }
-    var difference: UInt8 = 0
-    for i in 0..<a.count { difference |= a[i] ^ b[i] }
-    return difference == 0
-}
-
 /// How a typed answer is compared: compatibility-normalised (full-width digits
 /// and letters from a Chinese IME become ASCII), without spaces, and
 /// case-folded unless the captcha is case-sensitive.

@@ -1,3 +1,4 @@
+import ConstantTime
 public import Foundation
 import Synchronization
 public import Raster
@@ -50,7 +51,7 @@ public struct StatelessCaptcha: Sendable {
     public func verify(_ answer: String?, token: String, scenario: String = "") async throws(CaptchaError) -> Bool {
         guard let bytes = Base64URL.decode(token), bytes.count == Self.tokenLength, bytes[0] == Self.version else { return false }
         let body = Array(bytes[0..<(Self.tokenLength - 32)])
-        guard constantTimeEqual(secret.mac(Self.signed(body, scenario: scenario)), Array(bytes[(Self.tokenLength - 32)...])) else { return false }
+        guard ConstantTime.equal(secret.mac(Self.signed(body, scenario: scenario)), Array(bytes[(Self.tokenLength - 32)...])) else { return false }
         let expiry = bytes[1..<9].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let expiresAt = Date(timeIntervalSince1970: TimeInterval(min(expiry, UInt64(Int32.max) * 4)))
         guard expiresAt > now() else { return false }
@@ -59,7 +60,7 @@ public struct StatelessCaptcha: Sendable {
         let normalized = AnswerNormalizer.normalize(answer ?? "", caseSensitive: true)
         guard !normalized.isEmpty else { return false }
         let given = secret.digest(answer: answer ?? "", slot: Self.slot(id: id, scenario: scenario), caseSensitive: renderer.options.caseSensitive)
-        return constantTimeEqual(given, Array(bytes[25..<57]))
+        return ConstantTime.equal(given, Array(bytes[25..<57]))
     }
 
     static func slot(id: [UInt8], scenario: String) -> String {

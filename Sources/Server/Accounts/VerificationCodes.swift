@@ -1,3 +1,4 @@
+import ConstantTime
 import Crypto
 public import Foundation
 import SQLKit
@@ -120,12 +121,3 @@ extension VerificationCodes {
     }
 }
 
-enum ConstantTime {
-    /// Compares every byte whatever the first difference.
-    static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
-    }
-}

@@ -1,3 +1,4 @@
+import ConstantTime
 import Crypto
 public import Foundation
 import SQLKit

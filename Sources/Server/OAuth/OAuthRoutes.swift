@@ -1,3 +1,4 @@
+import ConstantTime
 import Crypto
 import Foundation
 public import Hummingbird
