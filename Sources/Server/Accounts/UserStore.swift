@@ -149,10 +149,3 @@ public struct UserStore: Sendable {
         try await database.delete(from: "users").where("id", .equal, SQLBind(id)).run()
     }
 }
-
-enum Timestamps {
-    /// `2026-11-30T02:40:23Z`: what replies use for times.
-    static func iso8601(_ date: Date) -> String {
-        date.formatted(.iso8601)
-    }
-}
