@@ -90,7 +90,7 @@ public enum Disorder {
     public static func unscramble(_ bytes: [UInt8], key: DisorderKey, limits: DecodeLimits = .default) throws(DisorderError) -> [UInt8] {
         guard let header = try header(in: bytes) else { throw .notScrambled }
         let expected = DisorderHeader.keyCheck(key: key, nonce: header.nonce)
-        guard ConstantTime.equal(Array(expected), Array(header.keyCheck)) else { throw .wrongKey }
+        guard ConstantTime.equal(expected, header.keyCheck) else { throw .wrongKey }
         return try mappingErrors {
             // The header's size is checked against the limits and the picture
             // before any block is derived from it.

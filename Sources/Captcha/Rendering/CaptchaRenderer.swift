@@ -243,10 +243,10 @@ public struct CaptchaRenderer: Sendable {
                 y = height / 2 + (random.next() & 1 == 0 ? -1 : 1) * random.uniform(0.3...0.4) * height
             }
             // Fragments off the line are a little smaller than the text.
-            let size = k < ends ? random.uniform(0.85...1.1) : random.uniform(0.7...0.85)
+            let shrink = k < ends ? random.uniform(0.85...1.1) : random.uniform(0.7...0.85)
             x = min(max(x, reach * 0.3), Double(options.width) - reach * 0.3)
             let transform = AffineMap.translation(-cx, -cy)
-                .concatenating(.scale(scale * size, scale * size * random.uniform(0.9...1.1)))
+                .concatenating(.scale(scale * shrink, scale * shrink * random.uniform(0.9...1.1)))
                 .concatenating(.rotation(random.uniform(-1...1) * style.rotation))
                 .concatenating(.translation(cx, cy))
             ink.draw(glyph, at: Point(x - cx, y - cy), transform: transform, warp: warp)

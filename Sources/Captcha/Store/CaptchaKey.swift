@@ -20,8 +20,9 @@ public struct CaptchaKey: Hashable, Sendable, CustomStringConvertible {
         self.scenario = scenario
     }
 
-    /// One string naming the slot (client and scenario cannot run into each other).
-    var slot: String { "\(client.utf8.count):\(client)|\(scenario)" }
+    /// One string naming the slot (client and scenario cannot run into each
+    /// other): what stores key challenges by and what answers are bound to.
+    public var slot: String { "\(client.utf8.count):\(client)|\(scenario)" }
 
     public var description: String { "CaptchaKey(scenario: \"\(scenario)\")" }
 }

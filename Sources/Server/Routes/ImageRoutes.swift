@@ -66,7 +66,7 @@ public struct ImageRoutes: Sendable {
         default: throw ErrorCatalogue.validationFailed
         }
         let session = ClientSession.identify(request)
-        let key = try slot(session.id, parameters["id"])
+        let key = try CaptchaSlot.key(session: session.id, scenario: parameters["id"])
         let image: CaptchaImage
         do {
             image = try await captcha.generate(for: key, format: format, seed: seeds?())
@@ -93,7 +93,7 @@ public struct ImageRoutes: Sendable {
         case "no", "false", "0": flush = false
         default: throw ErrorCatalogue.validationFailed
         }
-        let passed = try await captcha.verify(parameters["captcha"], for: slot(session, parameters["id"]), flush: flush)
+        let passed = try await captcha.verify(parameters["captcha"], for: CaptchaSlot.key(session: session, scenario: parameters["id"]), flush: flush)
         ServerMetrics.captchaVerified(passed: passed, scenario: parameters["id"] ?? "")
         guard passed else { throw ErrorCatalogue.captchaVerificationFailed }
         return Envelope.success(Envelope.apiURI(request))
@@ -176,9 +176,5 @@ public struct ImageRoutes: Sendable {
     func newKey(_ request: Request, _ user: User) async throws -> Response {
         let created = try await keys.create(for: user.id, at: Date())
         return Envelope.success(Envelope.apiURI(request), ["key_id": created.id, "key": created.key])
-    }
-
-    func slot(_ session: String, _ scenario: String?) throws -> CaptchaKey {
-        try CaptchaSlot.key(session: session, scenario: scenario)
     }
 }

@@ -29,16 +29,13 @@ public final class SQLCaptchaStore: CaptchaStore {
         var failed_attempts: Int
     }
 
-    /// The slot's key text: client and scenario cannot run into each other.
-    static func slot(_ key: CaptchaKey) -> String { "\(key.client.utf8.count):\(key.client)|\(key.scenario)" }
-
     private func record(_ row: Row) -> CaptchaRecord {
         CaptchaRecord(digest: Array(row.digest), expiresAt: Date(timeIntervalSince1970: row.expires_at), failedAttempts: row.failed_attempts)
     }
 
     public func save(_ record: CaptchaRecord, for key: CaptchaKey) async throws(CaptchaError) {
         do {
-            try await saves.submit(Pending(slot: Self.slot(key), digest: Data(record.digest), expiresAt: record.expiresAt.timeIntervalSince1970))
+            try await saves.submit(Pending(slot: key.slot, digest: Data(record.digest), expiresAt: record.expiresAt.timeIntervalSince1970))
         } catch {
             throw .store("cannot save the challenge: \(type(of: error))")
         }
@@ -73,7 +70,7 @@ public final class SQLCaptchaStore: CaptchaStore {
     public func peek(_ key: CaptchaKey) async throws(CaptchaError) -> CaptchaRecord? {
         do {
             return try await database.select().columns("digest", "expires_at", "failed_attempts").from("captcha_challenges")
-                .where("slot", .equal, SQLBind(Self.slot(key))).first(decoding: Row.self).map(record)
+                .where("slot", .equal, SQLBind(key.slot)).first(decoding: Row.self).map(record)
         } catch {
             throw .store("cannot read the challenge: \(type(of: error))")
         }
@@ -82,7 +79,7 @@ public final class SQLCaptchaStore: CaptchaStore {
     public func take(_ key: CaptchaKey) async throws(CaptchaError) -> CaptchaRecord? {
         do {
             return try await database.raw("""
-                DELETE FROM captcha_challenges WHERE slot = \(bind: Self.slot(key)) RETURNING digest, expires_at, failed_attempts
+                DELETE FROM captcha_challenges WHERE slot = \(bind: key.slot) RETURNING digest, expires_at, failed_attempts
                 """).first(decoding: Row.self).map(record)
         } catch {
             throw .store("cannot take the challenge: \(type(of: error))")
@@ -91,7 +88,7 @@ public final class SQLCaptchaStore: CaptchaStore {
 
     public func recordFailure(_ key: CaptchaKey, limit: Int) async throws(CaptchaError) {
         do {
-            let slot = Self.slot(key)
+            let slot = key.slot
             try await database.raw("""
                 UPDATE captcha_challenges SET failed_attempts = failed_attempts + 1 WHERE slot = \(bind: slot)
                 """).run()
