@@ -99,10 +99,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift),
+        // What the test targets share: the package's paths and fonts, a manual
+        // clock, test pictures, and the server harness (the real router on a
+        // real database, with known captcha answers).
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Server", "Captcha", "Raster",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: strictSwift),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Captcha", "Raster", "Disorder",
+                "Server", "Captcha", "Raster", "Disorder", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
             ],
@@ -113,12 +125,17 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "CaptchaTests",
-            dependencies: ["Captcha", "Raster", "ConstantTime"],
+            dependencies: ["Captcha", "Raster", "ConstantTime", "TestSupport"],
             swiftSettings: strictSwift),
         .testTarget(
             name: "RasterTests",
-            dependencies: ["Raster"],
+            dependencies: ["Raster", "TestSupport"],
             resources: [.copy("Fixtures")],
+            swiftSettings: strictSwift),
+        // The command-line tool, run as a real process.
+        .testTarget(
+            name: "upareTests",
+            dependencies: ["upare", "Raster", "TestSupport"],
             swiftSettings: strictSwift),
     ]
 )

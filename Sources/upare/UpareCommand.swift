@@ -6,5 +6,5 @@ struct UpareCommand: AsyncParsableCommand {
         commandName: "upare",
         abstract: "Captcha and image-processing engine.",
         version: "0.1.0",
-        subcommands: [ServeCommand.self, OutboxCommand.self, UserCommand.self, ClientCommand.self, ConvertCommand.self, CaptchaCommand.self, DisorderCommand.self, BenchCommand.self])
+        subcommands: [ServeCommand.self, OutboxCommand.self, UserCommand.self, ClientCommand.self, ConvertCommand.self, CaptchaCommand.self, DisorderCommand.self, BenchCommand.self, EndpointsCommand.self])
 }

@@ -1,5 +1,6 @@
 import ConstantTime
 import Testing
+import TestSupport
 
 @Suite("Constant-time comparison")
 struct ConstantTimeTests {

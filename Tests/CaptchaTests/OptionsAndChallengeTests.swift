@@ -2,6 +2,7 @@ import Captcha
 import Foundation
 import Raster
 import Testing
+import TestSupport
 
 @Suite("Options and challenges")
 struct OptionsAndChallengeTests {

@@ -2,13 +2,14 @@ import Captcha
 import Foundation
 import Raster
 import Testing
+import TestSupport
 
 @Suite("Rendering")
 struct RenderingTests {
     static func renderer(_ change: (inout CaptchaOptions) -> Void = { _ in }) throws -> CaptchaRenderer {
         var options = CaptchaOptions()
         change(&options)
-        return try CaptchaRenderer(options: options, fonts: Fixtures.fonts)
+        return try CaptchaRenderer(options: options, fonts: TestFonts.library)
     }
 
     static func picture(_ renderer: CaptchaRenderer, seed: UInt64) -> CaptchaPicture {
@@ -101,7 +102,7 @@ struct RenderingTests {
 
     @Test("one named face is used for every glyph")
     func namedFace() throws {
-        let path = Fixtures.packageRoot.appendingPathComponent("fonts/LiberationSerif-Bold.ttf").path
+        let path = PackagePaths.root.appendingPathComponent("fonts/LiberationSerif-Bold.ttf").path
         let renderer = try Self.renderer { $0.fontttf = [path] }
         #expect(Self.inkFraction(Self.picture(renderer, seed: 3)) > 0.05)
     }

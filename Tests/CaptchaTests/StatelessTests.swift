@@ -2,13 +2,14 @@ import Captcha
 import Foundation
 import Raster
 import Testing
+import TestSupport
 
 @Suite("Stateless tokens")
 struct StatelessTests {
     static let secret = try! CaptchaSecret(bytes: Array(repeating: 9, count: 32))
 
-    static func make(clock: TestClock = TestClock()) throws -> StatelessCaptcha {
-        try StatelessCaptcha(fonts: Fixtures.fonts, secret: secret, usedTokens: MemoryUsedTokenRegistry(now: clock.function), now: clock.function)
+    static func make(clock: ManualClock = ManualClock()) throws -> StatelessCaptcha {
+        try StatelessCaptcha(fonts: TestFonts.library, secret: secret, usedTokens: MemoryUsedTokenRegistry(now: clock.function), now: clock.function)
     }
 
     static func answer(_ captcha: StatelessCaptcha, seed: UInt64) -> String {
@@ -18,7 +19,7 @@ struct StatelessTests {
 
     @Test("a token verifies its answer once, on any server with the secret")
     func roundTrip() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let issuer = try Self.make(clock: clock)
         let (image, token) = try issuer.generate(scenario: "login", seed: 1)
         #expect(!image.bytes.isEmpty)
@@ -39,7 +40,7 @@ struct StatelessTests {
 
     @Test("tampered, foreign, expired and malformed tokens never pass")
     func tampering() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let captcha = try Self.make(clock: clock)
         let answer = Self.answer(captcha, seed: 3)
         let (_, token) = try captcha.generate(scenario: "a", seed: 3)
@@ -54,7 +55,7 @@ struct StatelessTests {
         clock.advance(1801)
         #expect(try await !captcha.verify(answer, token: fresh, scenario: "a"))
         // A token made with another secret.
-        let stranger = try StatelessCaptcha(fonts: Fixtures.fonts, secret: try CaptchaSecret(bytes: Array(repeating: 1, count: 32)))
+        let stranger = try StatelessCaptcha(fonts: TestFonts.library, secret: try CaptchaSecret(bytes: Array(repeating: 1, count: 32)))
         let (_, foreign) = try stranger.generate(scenario: "a", seed: 3)
         #expect(try await !captcha.verify(answer, token: foreign, scenario: "a"))
     }

@@ -2,6 +2,7 @@ import Captcha
 import Foundation
 import Raster
 import Testing
+import TestSupport
 
 @Suite("Styles and difficulty")
 struct StyleTests {
@@ -40,8 +41,8 @@ struct StyleTests {
 
     @Test("a keyed style never shows its secret: not in the pictures, not in the style")
     func secretNeverAppears() throws {
-        let style = CaptchaStyle.keyed(secret: Self.secretA, difficulty: .normal, faceCount: Fixtures.fonts.faces.count)
-        let renderer = try CaptchaRenderer(options: CaptchaOptions(), fonts: Fixtures.fonts, style: style)
+        let style = CaptchaStyle.keyed(secret: Self.secretA, difficulty: .normal, faceCount: TestFonts.library.faces.count)
+        let renderer = try CaptchaRenderer(options: CaptchaOptions(), fonts: TestFonts.library, style: style)
         let needle = Array(Self.secretA.prefix(12))
         for seed in 0..<20 as Range<UInt64> {
             var random = CaptchaRandom(seed: seed)
@@ -80,10 +81,10 @@ struct PresetTests {
     static func statistics(_ difficulty: CaptchaDifficulty) throws -> Statistics {
         var options = CaptchaOptions()
         options.difficulty = difficulty
-        let busy = try CaptchaRenderer(options: options, fonts: Fixtures.fonts)
+        let busy = try CaptchaRenderer(options: options, fonts: TestFonts.library)
         options.useNoise = false
         options.useCurve = false
-        let bare = try CaptchaRenderer(options: options, fonts: Fixtures.fonts)
+        let bare = try CaptchaRenderer(options: options, fonts: TestFonts.library)
         var ink = 0.0, span = 0.0, rows = 0.0, contrast = 99.0, length = 0.0
         let seeds = 0..<40 as Range<UInt64>
         for seed in seeds {
@@ -146,12 +147,12 @@ struct PresetTests {
         var options = CaptchaOptions()
         options.difficulty = difficulty
         for style in [nil, CaptchaStyle.keyed(secret: StyleTests.secretA, difficulty: difficulty, faceCount: 4)] {
-            let captcha = try Captcha(options: options, fonts: Fixtures.fonts, style: style)
+            let captcha = try Captcha(options: options, fonts: TestFonts.library, style: style)
             let key = try CaptchaKey(client: "client", scenario: "login")
             for seed in 1...5 as ClosedRange<UInt64> {
                 let image = try await captcha.generate(for: key, seed: seed)
                 #expect(image.bytes.count <= 2000, "\(difficulty): \(image.bytes.count) bytes")
-                let answer = Fixtures.answer(captcha, seed: seed)
+                let answer = captchaAnswer(captcha, seed: seed)
                 #expect(try await captcha.verify("wrong", for: key) == false)
                 _ = try await captcha.generate(for: key, seed: seed)
                 #expect(try await captcha.verify(answer.lowercased(), for: key))

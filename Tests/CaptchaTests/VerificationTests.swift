@@ -2,16 +2,17 @@ import Captcha
 import Foundation
 import Raster
 import Testing
+import TestSupport
 
 @Suite("Verification")
 struct VerificationTests {
     static func make(
-        clock: TestClock = TestClock(), store: MemoryCaptchaStore? = nil, _ change: (inout CaptchaOptions) -> Void = { _ in }
+        clock: ManualClock = ManualClock(), store: MemoryCaptchaStore? = nil, _ change: (inout CaptchaOptions) -> Void = { _ in }
     ) throws -> Captcha {
         var options = CaptchaOptions()
         change(&options)
         return try Captcha(
-            options: options, fonts: Fixtures.fonts, secret: try CaptchaSecret(bytes: Array(repeating: 7, count: 32)),
+            options: options, fonts: TestFonts.library, secret: try CaptchaSecret(bytes: Array(repeating: 7, count: 32)),
             store: store ?? MemoryCaptchaStore(now: clock.function), now: clock.function)
     }
 
@@ -21,7 +22,7 @@ struct VerificationTests {
     func rightOnce() async throws {
         let captcha = try Self.make()
         _ = try await captcha.generate(for: key, seed: 1)
-        let answer = Fixtures.answer(captcha, seed: 1)
+        let answer = captchaAnswer(captcha, seed: 1)
         #expect(try await captcha.verify(answer, for: key))
         #expect(try await !captcha.verify(answer, for: key))
     }
@@ -31,14 +32,14 @@ struct VerificationTests {
         let captcha = try Self.make()
         _ = try await captcha.generate(for: key, seed: 2)
         #expect(try await !captcha.verify("nope", for: key))
-        #expect(try await !captcha.verify(Fixtures.answer(captcha, seed: 2), for: key))
+        #expect(try await !captcha.verify(captchaAnswer(captcha, seed: 2), for: key))
     }
 
     @Test("without flush, wrong answers keep it up to the attempt limit")
     func noFlush() async throws {
         let captcha = try Self.make { $0.maxAttempts = 3 }
         _ = try await captcha.generate(for: key, seed: 3)
-        let answer = Fixtures.answer(captcha, seed: 3)
+        let answer = captchaAnswer(captcha, seed: 3)
         #expect(try await !captcha.verify("wrong", for: key, flush: false))
         #expect(try await !captcha.verify("wrong", for: key, flush: false))
         #expect(try await captcha.verify(answer, for: key, flush: false))
@@ -54,19 +55,19 @@ struct VerificationTests {
         let captcha = try Self.make { $0.reset = false }
         _ = try await captcha.generate(for: key, seed: 4)
         #expect(try await !captcha.verify("wrong", for: key))
-        #expect(try await captcha.verify(Fixtures.answer(captcha, seed: 4), for: key))
+        #expect(try await captcha.verify(captchaAnswer(captcha, seed: 4), for: key))
     }
 
     @Test("expired challenges never pass")
     func expiry() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let captcha = try Self.make(clock: clock) { $0.expire = 60 }
         _ = try await captcha.generate(for: key, seed: 5)
         clock.advance(61)
-        #expect(try await !captcha.verify(Fixtures.answer(captcha, seed: 5), for: key))
+        #expect(try await !captcha.verify(captchaAnswer(captcha, seed: 5), for: key))
         _ = try await captcha.generate(for: key, seed: 5)
         clock.advance(59)
-        #expect(try await captcha.verify(Fixtures.answer(captcha, seed: 5), for: key))
+        #expect(try await captcha.verify(captchaAnswer(captcha, seed: 5), for: key))
     }
 
     @Test("empty answers and unknown slots never pass")
@@ -83,16 +84,16 @@ struct VerificationTests {
     func normalization() async throws {
         let captcha = try Self.make()
         _ = try await captcha.generate(for: key, seed: 7)
-        let answer = Fixtures.answer(captcha, seed: 7)
+        let answer = captchaAnswer(captcha, seed: 7)
         #expect(try await captcha.verify(" " + answer.lowercased().map(String.init).joined(separator: " "), for: key))
         let math = try Self.make { $0.math = true }
         _ = try await math.generate(for: key, seed: 8)
-        let sum = Fixtures.answer(math, seed: 8)
+        let sum = captchaAnswer(math, seed: 8)
         let fullWidth = String(sum.unicodeScalars.map { Character(Unicode.Scalar($0.value - 0x30 + 0xFF10)!) })
         #expect(try await math.verify(fullWidth, for: key))
         let strict = try Self.make { $0.caseSensitive = true; $0.codeSet = "abcdefhkmnpr" }
         _ = try await strict.generate(for: key, seed: 9)
-        #expect(try await !strict.verify(Fixtures.answer(strict, seed: 9).uppercased(), for: key))
+        #expect(try await !strict.verify(captchaAnswer(strict, seed: 9).uppercased(), for: key))
     }
 
     @Test("scenario ids and clients are independent slots")
@@ -104,9 +105,9 @@ struct VerificationTests {
         _ = try await captcha.generate(for: login, seed: 10)
         _ = try await captcha.generate(for: register, seed: 11)
         _ = try await captcha.generate(for: otherClient, seed: 12)
-        #expect(try await !captcha.verify(Fixtures.answer(captcha, seed: 10), for: otherClient))
-        #expect(try await captcha.verify(Fixtures.answer(captcha, seed: 11), for: register))
-        #expect(try await captcha.verify(Fixtures.answer(captcha, seed: 10), for: login))
+        #expect(try await !captcha.verify(captchaAnswer(captcha, seed: 10), for: otherClient))
+        #expect(try await captcha.verify(captchaAnswer(captcha, seed: 11), for: register))
+        #expect(try await captcha.verify(captchaAnswer(captcha, seed: 10), for: login))
         #expect(throws: CaptchaError.self) { try CaptchaKey(client: "") }
         #expect(throws: CaptchaError.self) { try CaptchaKey(client: "c", scenario: String(repeating: "x", count: 500)) }
         #expect(throws: CaptchaError.self) { try CaptchaKey(client: "c", scenario: "a\u{0}b") }
@@ -117,8 +118,8 @@ struct VerificationTests {
         let captcha = try Self.make()
         _ = try await captcha.generate(for: key, seed: 13)
         _ = try await captcha.generate(for: key, seed: 14)
-        #expect(try await !captcha.verify(Fixtures.answer(captcha, seed: 13), for: key, flush: false))
-        #expect(try await captcha.verify(Fixtures.answer(captcha, seed: 14), for: key))
+        #expect(try await !captcha.verify(captchaAnswer(captcha, seed: 13), for: key, flush: false))
+        #expect(try await captcha.verify(captchaAnswer(captcha, seed: 14), for: key))
         let reloaded = try await captcha.reload(for: key)
         #expect(reloaded.format == .png)
     }
@@ -127,7 +128,7 @@ struct VerificationTests {
     func singleUse(_ flush: Bool) async throws {
         let captcha = try Self.make()
         _ = try await captcha.generate(for: key, seed: 15)
-        let answer = Fixtures.answer(captcha, seed: 15)
+        let answer = captchaAnswer(captcha, seed: 15)
         let key = self.key
         let passes = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<64 { group.addTask { (try? await captcha.verify(answer, for: key, flush: flush)) ?? false } }
@@ -141,10 +142,10 @@ struct VerificationTests {
     @Test("different secrets do not accept each other's challenges")
     func secrets() async throws {
         let store = MemoryCaptchaStore()
-        let a = try Captcha(fonts: Fixtures.fonts, secret: try CaptchaSecret(bytes: Array(repeating: 1, count: 32)), store: store)
-        let b = try Captcha(fonts: Fixtures.fonts, secret: try CaptchaSecret(bytes: Array(repeating: 2, count: 32)), store: store)
+        let a = try Captcha(fonts: TestFonts.library, secret: try CaptchaSecret(bytes: Array(repeating: 1, count: 32)), store: store)
+        let b = try Captcha(fonts: TestFonts.library, secret: try CaptchaSecret(bytes: Array(repeating: 2, count: 32)), store: store)
         _ = try await a.generate(for: key, seed: 16)
-        #expect(try await !b.verify(Fixtures.answer(a, seed: 16), for: key))
+        #expect(try await !b.verify(captchaAnswer(a, seed: 16), for: key))
         #expect(throws: CaptchaError.self) { try CaptchaSecret(bytes: [1, 2, 3]) }
     }
 }
@@ -155,7 +156,7 @@ struct MemoryStoreTests {
 
     @Test("it stays within its capacity, dropping the oldest first")
     func bounded() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let store = MemoryCaptchaStore(capacity: 100, shardCount: 4, now: clock.function)
         let expires = clock.now.addingTimeInterval(600)
         for i in 0..<1000 { try await store.save(Self.record(expires), for: try CaptchaKey(client: "c\(i)")) }
@@ -166,7 +167,7 @@ struct MemoryStoreTests {
 
     @Test("expired challenges are evicted as new ones arrive")
     func evictsExpired() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let store = MemoryCaptchaStore(capacity: 10_000, shardCount: 1, now: clock.function)
         for i in 0..<50 { try await store.save(Self.record(clock.now.addingTimeInterval(10)), for: try CaptchaKey(client: "old\(i)")) }
         #expect(store.count == 50)
@@ -177,7 +178,7 @@ struct MemoryStoreTests {
 
     @Test("replacing a key does not let its stale queue entry evict the new record")
     func replacement() async throws {
-        let clock = TestClock()
+        let clock = ManualClock()
         let store = MemoryCaptchaStore(capacity: 2, shardCount: 1, now: clock.function)
         let a = try CaptchaKey(client: "a"), b = try CaptchaKey(client: "b")
         try await store.save(Self.record(clock.now.addingTimeInterval(100)), for: a)

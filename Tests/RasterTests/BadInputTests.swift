@@ -1,6 +1,7 @@
 import Foundation
 import Raster
 import Testing
+import TestSupport
 
 /// Damaged, truncated, hostile and foreign input: always a RasterError, never a
 /// crash, hang or huge allocation.

@@ -1,5 +1,6 @@
 import Raster
 import Testing
+import TestSupport
 
 /// Coverage masks: the drawing primitives the captcha renderer uses.
 @Suite("Coverage masks")

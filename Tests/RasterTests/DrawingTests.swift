@@ -1,6 +1,7 @@
 import Foundation
 import Raster
 import Testing
+import TestSupport
 
 /// Drawing primitives checked by pixel statistics: coverage area, symmetry,
 /// position, anti-aliasing.

@@ -1,6 +1,7 @@
 import Foundation
 import Raster
 import Testing
+import TestSupport
 
 /// Files written by Pillow and ImageMagick decode to the pixels Pillow reads.
 @Suite("Independent encoders' files")

@@ -1,6 +1,7 @@
 import Foundation
 import Raster
 import Testing
+import TestSupport
 
 /// A small scene using every drawing feature, compared with a committed
 /// reference render. Set UPARE_UPDATE_GOLDEN=1 to rewrite the reference after a

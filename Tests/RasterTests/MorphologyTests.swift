@@ -1,5 +1,6 @@
 import Raster
 import Testing
+import TestSupport
 
 @Suite("Morphology")
 struct MorphologyTests {

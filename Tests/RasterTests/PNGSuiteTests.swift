@@ -1,6 +1,7 @@
 import Foundation
 import Raster
 import Testing
+import TestSupport
 
 /// PngSuite: every valid file decodes to its expected RGBA, every x* file is refused.
 @Suite("PngSuite", .enabled(if: TestData.hasPngSuite, "PngSuite not found at \(TestData.pngSuite.path); set UPARE_PNGSUITE"))

@@ -1,5 +1,6 @@
 import Raster
 import Testing
+import TestSupport
 
 /// Encode then decode gives the same pixels (exactly, except JPEG).
 @Suite("Codec round trips")

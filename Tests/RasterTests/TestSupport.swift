@@ -1,27 +1,20 @@
 import Foundation
 import Raster
-import Testing
+import TestSupport
 
-/// Where test inputs live.
+/// Where the Raster tests' inputs live.
 enum TestData {
-    /// The package root, from this file's path.
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// PngSuite: `UPARE_PNGSUITE` if set, else `../shared/testdata/pngsuite` beside the clone.
-    static let pngSuite: URL = {
-        if let path = ProcessInfo.processInfo.environment["UPARE_PNGSUITE"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata/pngsuite")
-    }()
+    static let packageRoot = PackagePaths.root
+    static let pngSuite = PackagePaths.pngSuite
+    static let fontsFolder = PackagePaths.fonts
 
     static var hasPngSuite: Bool {
         FileManager.default.fileExists(atPath: pngSuite.appendingPathComponent("png").path)
     }
 
+    /// This target's own fixtures (made once by `scripts/make-fixtures.py`).
     static let fixtures: URL = {
-        Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
+        (Bundle.module.resourceURL ?? URL(fileURLWithPath: "/nonexistent")).appendingPathComponent("Fixtures")
     }()
 
     static func bytes(_ url: URL) throws -> [UInt8] {
@@ -32,54 +25,7 @@ enum TestData {
         try bytes(fixtures.appendingPathComponent(name))
     }
 
-    static let fontsFolder = packageRoot.appendingPathComponent("fonts")
-
     static func font(_ name: String = "DejaVuSans-Bold.ttf") throws -> FontFace {
-        try FontFace(contentsOf: fontsFolder.appendingPathComponent(name).path)
+        try TestFonts.face(name)
     }
-}
-
-/// A deterministic generator for tests (SplitMix64).
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// A photo-like test image: smooth gradients, a hard-edged pattern and noise.
-func makeTestImage(width: Int, height: Int, alpha: Bool = false, seed: UInt64 = 1) -> Image {
-    var random = TestRandom(seed: seed)
-    var image = Image(width: width, height: height)
-    for y in 0..<height {
-        for x in 0..<width {
-            let noise = Int(random.next() % 9) - 4
-            let r = UInt8(clamping: x * 255 / max(1, width - 1) + noise)
-            let g = UInt8(clamping: y * 255 / max(1, height - 1) - noise)
-            let b: UInt8 = (x / 7 + y / 5) % 2 == 0 ? 30 : 220
-            let a: UInt8 = alpha ? UInt8((x * 13 + y * 7) % 256) : 255
-            image[x, y] = RGBA(r, g, b, a)
-        }
-    }
-    return image
-}
-
-/// Largest per-channel difference between two same-sized images.
-func maxDifference(_ a: Image, _ b: Image) -> Int {
-    precondition(a.width == b.width && a.height == b.height)
-    var worst = 0
-    for i in 0..<a.pixels.count { worst = max(worst, abs(Int(a.pixels[i]) - Int(b.pixels[i]))) }
-    return worst
-}
-
-/// Mean absolute per-channel difference.
-func meanDifference(_ a: Image, _ b: Image) -> Double {
-    var total = 0
-    for i in 0..<a.pixels.count { total += abs(Int(a.pixels[i]) - Int(b.pixels[i])) }
-    return Double(total) / Double(max(1, a.pixels.count))
 }

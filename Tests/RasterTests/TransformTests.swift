@@ -1,5 +1,6 @@
 import Raster
 import Testing
+import TestSupport
 
 @Suite("Warps and resampling")
 struct TransformTests {

@@ -41,7 +41,7 @@ public struct Authenticator: Sendable {
             scope = named
         }
         guard let token = Self.bearer(request) else { return try await sessionUser(request) }
-        guard let info = try await tokens.lookup(token), info.kind == "access" else { throw ErrorCatalogue.invalidAccessToken }
+        guard let info = try await tokens.lookup(token), info.kind == .access else { throw ErrorCatalogue.invalidAccessToken }
         guard !info.revoked, info.expiresAt > now().timeIntervalSince1970 else { throw ErrorCatalogue.accessTokenExpired }
         guard info.scopes.contains(scope) else {
             throw ErrorCatalogue.permissionDenied.because("the token's scope does not include \(scope)")

@@ -54,7 +54,7 @@ public struct MessageStore: Sendable {
             .columns("user_id", "sender_id", "kind", "title", "body", "created_at")
             .values(SQLBind(userID), SQLBind(senderID), SQLBind(kind), SQLBind(title), SQLBind(body), SQLBind(now.timeIntervalSince1970))
             .returning(SQLColumn("id")).first()
-        guard let id = try row?.decode(column: "id", as: Int.self) else { throw ErrorCatalogue.databaseError }
+        guard let id = try row?.decode(column: "id", as: Int.self) else { throw StoreError.notWritten(.message) }
         return id
     }
 

@@ -62,11 +62,12 @@ public struct UserStore: Sendable {
             .limit(1).first() != nil
     }
 
-    /// A new account; 202002 or 202003 when the name or address is taken, also
-    /// when another request took it a moment ago (the UNIQUE constraints decide).
+    /// A new account; `usernameTaken` or `emailTaken` when the name or address
+    /// is taken, also when another request took it a moment ago (the UNIQUE
+    /// constraints decide).
     public func create(username: String, email: String, passwordHash: String, at now: Date) async throws -> User {
-        if try await usernameTaken(username) { throw ErrorCatalogue.usernameExists }
-        if try await emailTaken(email) { throw ErrorCatalogue.emailExists }
+        if try await usernameTaken(username) { throw StoreError.usernameTaken }
+        if try await emailTaken(email) { throw StoreError.emailTaken }
         let time = now.timeIntervalSince1970
         do {
             let row = try await database.insert(into: "users")
@@ -75,12 +76,12 @@ public struct UserStore: Sendable {
                         SQLBind(passwordHash), SQLBind(time), SQLBind(time))
                 .returning(SQLColumn("id"))
                 .first()
-            guard let id = try row?.decode(column: "id", as: Int.self) else { throw ErrorCatalogue.registerFailed }
+            guard let id = try row?.decode(column: "id", as: Int.self) else { throw StoreError.notWritten(.account) }
             return User(id: id, username: username, email: email, emailConfirmed: false, phone: nil, nickname: nil,
                         createdAt: Date(timeIntervalSince1970: time))
         } catch {
-            if try await usernameTaken(username) { throw ErrorCatalogue.usernameExists }
-            if try await emailTaken(email) { throw ErrorCatalogue.emailExists }
+            if try await usernameTaken(username) { throw StoreError.usernameTaken }
+            if try await emailTaken(email) { throw StoreError.emailTaken }
             throw error
         }
     }
@@ -106,9 +107,28 @@ public struct UserStore: Sendable {
             .where("email_key", .equal, SQLBind(AccountRules.key(email))).run()
     }
 
-    /// Whether another account than `userID` has this value in `column` (a *_key or phone).
-    public func taken(_ column: String, _ value: String, byOtherThan userID: Int) async throws -> Bool {
-        try await database.select().column("id").from("users").where(SQLIdentifier(column), .equal, SQLBind(value))
+    /// A value no two accounts share.
+    public enum UniqueField: Sendable {
+        /// Compared case-insensitively, as `AccountRules.key` folds it.
+        case nickname, email
+        /// Compared as given (`AccountRules.phone` has normalised it).
+        case phone
+
+        var column: String {
+            switch self {
+            case .nickname: "nickname_key"
+            case .email: "email_key"
+            case .phone: "phone"
+            }
+        }
+
+        func key(_ value: String) -> String { self == .phone ? value : AccountRules.key(value) }
+    }
+
+    /// Whether an account other than `userID` has `value` as its `field`.
+    public func isTaken(_ field: UniqueField, _ value: String, byOtherThan userID: Int) async throws -> Bool {
+        try await database.select().column("id").from("users")
+            .where(SQLIdentifier(field.column), .equal, SQLBind(field.key(value)))
             .where("id", .notEqual, SQLBind(userID)).limit(1).first() != nil
     }
 

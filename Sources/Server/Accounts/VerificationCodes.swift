@@ -85,13 +85,13 @@ public struct VerificationCodes: Sendable {
 }
 
 extension VerificationCodes {
-    /// Issues a code and hands it to `mailer`; 202007 (429, Retry-After)
-    /// inside the interval. A code that cannot be delivered is withdrawn, so
+    /// Issues a code and hands it to `mailer`; `codeSentRecently` inside the
+    /// interval. A code that cannot be delivered is withdrawn, so
     /// the interval does not hold up a retry.
     public func send(to medium: Medium, via mailer: any Mailer, at now: Date) async throws {
         switch try await issue(for: medium, at: now) {
         case .wait(let seconds):
-            throw RetryAfter(error: ErrorCatalogue.sendingInterval.formatted(seconds), seconds: seconds)
+            throw StoreError.codeSentRecently(retryAfter: seconds)
         case .code(let code):
             do {
                 try await mailer.deliver(Self.message(code: code, to: medium))

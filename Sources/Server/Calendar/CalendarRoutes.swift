@@ -1,25 +1,13 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 
 /// Section 2.3 of the spec: `Calendar/events`, `Calendar/add`, `Calendar/update`,
 /// for the logged-in user's own events. POST only.
-public struct CalendarRoutes: Sendable {
-    let services: UserRoutes.Services
-    let authenticator: Authenticator
-
-    public init(userRoutes: UserRoutes) {
-        services = userRoutes.services
-        authenticator = userRoutes.authenticator
-    }
+struct CalendarRoutes: Sendable {
+    let services: Services
 
     enum Action: String, CaseIterable, Sendable {
         case events, add, update
-    }
-
-    public func register(on router: Router<ServerRequestContext>) {
-        router.endpoints(section: "Calendar", Action.self, authenticator: authenticator) { action, request, _, user, parameters in
-            try await handle(action, request, User.required(user), parameters)
-        }
     }
 
     func handle(_ action: Action, _ request: Request, _ user: User, _ parameters: Parameters) async throws -> Response {
@@ -33,8 +21,8 @@ public struct CalendarRoutes: Sendable {
             guard to > from, to.timeIntervalSince(from) <= 366 * 86_400 else {
                 throw ErrorCatalogue.validationFailed.because("end must follow start, at most 366 days later")
             }
-            let limit = try UserRoutes.integer(parameters["limit"], name: "limit", default: 100, range: 1...1000)
-            let offset = try UserRoutes.integer(parameters["offset"], name: "offset", default: 0, range: 0...CalendarStore.maxEventsPerUser)
+            let limit = try parameters.integer("limit", default: 100, range: 1...1000)
+            let offset = try parameters.integer("offset", default: 0, range: 0...CalendarStore.maxEventsPerUser)
             let page = try await services.calendar.events(for: user.id, from: from, to: to, limit: limit, offset: offset)
             guard page.total > 0 else { throw ErrorCatalogue.noEvents }
             return Envelope.success(uri, ["events": page.events.map(\.payload), "total": page.total])
@@ -44,8 +32,8 @@ public struct CalendarRoutes: Sendable {
             let added: CalendarEvent
             do {
                 added = try await services.calendar.add(event, for: user.id, at: now)
-            } catch is CalendarStore.CalendarFull {
-                throw ErrorCatalogue.addEventFailed.because("a calendar holds at most \(CalendarStore.maxEventsPerUser) events")
+            } catch let refused as StoreError {
+                throw refused
             } catch {
                 throw ErrorCatalogue.addEventFailed
             }

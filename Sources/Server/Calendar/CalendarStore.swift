@@ -74,7 +74,6 @@ public struct CalendarStore: Sendable {
     }
 
     /// `add` found the user's calendar holding `maxEventsPerUser` events.
-    public struct CalendarFull: Error {}
 
     public func event(_ id: Int, for userID: Int) async throws -> CalendarEvent? {
         try await database.select().columns(Self.columns).from("calendar_events")
@@ -93,8 +92,8 @@ public struct CalendarStore: Sendable {
             WHERE (SELECT COUNT(*) FROM calendar_events WHERE user_id = \(bind: userID)) < \(bind: Self.maxEventsPerUser)
             RETURNING id
             """).first()
-        guard let row else { throw CalendarFull() }
-        guard let id = try? row.decode(column: "id", as: Int.self) else { throw ErrorCatalogue.addEventFailed }
+        guard let row else { throw StoreError.calendarFull(limit: Self.maxEventsPerUser) }
+        guard let id = try? row.decode(column: "id", as: Int.self) else { throw StoreError.notWritten(.event) }
         var added = event
         added.id = id
         return added

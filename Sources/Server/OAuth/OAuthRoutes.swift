@@ -1,18 +1,14 @@
 import ConstantTime
 import Crypto
 import Foundation
-public import Hummingbird
+import Hummingbird
 import HTTPTypes
 
 /// Section 2.1 of the spec: an OAuth 2.0 provider (RFC 6749, RFC 7009 revocation,
 /// RFC 7636 PKCE, the Security BCP RFC 9700), with the spec's envelope and codes.
-public struct OAuthRoutes: Sendable {
-    let services: UserRoutes.Services
+struct OAuthRoutes: Sendable {
+    let services: Services
     let authenticator: Authenticator
-    let passwordLogin: PasswordLogin
-    let rateLimiter: RateLimiter
-    let clientLimit: RateLimiter.Limit?
-    let trustedProxies: Set<String>
     let consentKey: SymmetricKey
     /// This server's issuer identifier, sent as `iss` with every authorization
     /// response (RFC 9207) so that clients can tell which server answered.
@@ -22,42 +18,31 @@ public struct OAuthRoutes: Sendable {
     /// (RFC 6749 3.2, RFC 6750 2.3): URLs end up in logs and browser history.
     static let bodyOnly = ["client_secret", "code", "code_verifier", "refresh_token", "password", "token", "access_token"]
 
-    public init(userRoutes: UserRoutes, rateLimiter: RateLimiter, configuration: ServerConfiguration) {
-        services = userRoutes.services
-        authenticator = userRoutes.authenticator
-        passwordLogin = userRoutes.passwordLogin
-        self.rateLimiter = rateLimiter
-        clientLimit = userRoutes.services.perClientLimit
-        trustedProxies = configuration.trustedProxies
-        consentKey = SymmetricKey(data: userRoutes.services.secret.derive("oauth consent"))
-        issuer = configuration.issuer
+    init(services: Services, authenticator: Authenticator) {
+        self.services = services
+        self.authenticator = authenticator
+        consentKey = SymmetricKey(data: services.secret.derive("oauth consent"))
+        issuer = services.configuration.issuer
     }
 
-    public func register(on router: Router<ServerRequestContext>) {
-        router.endpoint("Oauth/authorize", authenticator: authenticator) { request, _, user, parameters in
-            try await self.authorize(request, User.required(user), parameters)
+    /// A token endpoint (`accessToken`, `delete`, `revoke`): no secrets in the
+    /// URL, failures as RFC 6749 5.2 error replies inside the envelope, and
+    /// never cached (RFC 6749 5.1).
+    func tokenEndpoint(_ call: EndpointCall, _ action: (EndpointCall) async throws -> Response) async throws -> Response {
+        var response: Response
+        do {
+            try Self.refuseSecretsInQuery(call.request)
+            response = try await action(call)
+        } catch let error as APIError {
+            response = Self.failure(error, request: call.request)
+        } catch let wait as RetryAfter {
+            response = Self.failure(wait.error, request: call.request, oauthError: "temporarily_unavailable", retryAfter: wait.seconds)
+        } catch let refused as StoreError {
+            response = Self.failure(refused.apiError.error, request: call.request)
         }
-        let actions: [(String, @Sendable (OAuthRoutes, Request, ServerRequestContext, Parameters) async throws -> Response)] = [
-            ("accessToken", { try await $0.accessToken($1, $2, $3) }),
-            ("delete", { try await $0.deleteToken($1, $3) }),
-            ("revoke", { try await $0.revoke($1, $3) }),
-        ]
-        for (action, handler) in actions {
-            router.endpoint("Oauth/\(action)", authenticator: authenticator) { request, context, _, parameters in
-                var response: Response
-                do {
-                    try Self.refuseSecretsInQuery(request)
-                    response = try await handler(self, request, context, parameters)
-                } catch let error as APIError {
-                    response = Self.failure(error, request: request)
-                } catch let wait as RetryAfter {
-                    response = Self.failure(wait.error, request: request, oauthError: "temporarily_unavailable", retryAfter: wait.seconds)
-                }
-                response.headers[.cacheControl] = "no-store"
-                if let pragma = ImageRoutes.pragma { response.headers[pragma] = "no-cache" }
-                return response
-            }
-        }
+        response.headers[.cacheControl] = "no-store"
+        if let pragma = ImageRoutes.pragma { response.headers[pragma] = "no-cache" }
+        return response
     }
 
     static func refuseSecretsInQuery(_ request: Request) throws(APIError) {
@@ -224,7 +209,8 @@ public struct OAuthRoutes: Sendable {
         // Charged only once the client has proved who it is: bogus requests in
         // its name cannot use up its budget. Public clients cannot prove it, so
         // theirs is also kept per address by the middleware.
-        if let clientLimit, let wait = rateLimiter.take("oauth-client", client: client.id, limit: clientLimit) {
+        if let clientLimit = services.perClientLimit,
+           let wait = services.rateLimiter.take("oauth-client", client: client.id, limit: clientLimit) {
             throw RetryAfter(error: ErrorCatalogue.rateLimited, seconds: Int(wait.rounded(.up)))
         }
         return client
@@ -272,8 +258,8 @@ public struct OAuthRoutes: Sendable {
             }
             guard let username = parameters["username"], !username.isEmpty, let password = parameters["password"], !password.isEmpty
             else { throw ErrorCatalogue.usernamePasswordRequiredForToken }
-            let address = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
-            let user = try await passwordLogin.authenticate(login: username, password: password, address: address)
+            let user = try await services.accounts.signIn(
+                login: username, password: password, address: services.clientAddress(request, context))
             var scopes = OAuthScopes.parse(parameters["scope"])
             if scopes.isEmpty { scopes = client.scopes }
             guard scopes.isSubset(of: client.scopes) else { throw ErrorCatalogue.permissionDenied.because("scope not allowed for this client") }
@@ -307,7 +293,7 @@ public struct OAuthRoutes: Sendable {
         guard let token = Authenticator.bearer(request) ?? parameters["access_token"], !token.isEmpty else {
             throw ErrorCatalogue.accessTokenRequired
         }
-        guard let info = try await services.tokens.lookup(token), info.kind == "access" else { throw ErrorCatalogue.invalidAccessToken }
+        guard let info = try await services.tokens.lookup(token), info.kind == .access else { throw ErrorCatalogue.invalidAccessToken }
         guard !info.revoked, info.expiresAt > services.now().timeIntervalSince1970 else { throw ErrorCatalogue.deleteTokenFailed }
         try await services.tokens.revokeFamily(info.family)
         return Envelope.success(Envelope.apiURI(request))
@@ -323,7 +309,7 @@ public struct OAuthRoutes: Sendable {
         }
         if let info = try await services.tokens.lookup(token) {
             guard info.clientID == client.id else { throw ErrorCatalogue.revokeTokenFailed.because("not this client's token") }
-            if info.kind == "refresh" {
+            if info.kind == .refresh {
                 try await services.tokens.revokeFamily(info.family)
             } else {
                 try await services.tokens.revoke(token)

@@ -95,16 +95,22 @@ public struct OAuthTokens: Sendable {
         let time = now.timeIntervalSince1970
         try await database.insert(into: "oauth_tokens")
             .columns("token_hash", "kind", "client_id", "user_id", "scopes", "family", "expires_at", "created_at")
-            .values(SQLBind(SecureToken.hash(access)), SQLBind("access"), SQLBind(clientID), SQLBind(userID),
+            .values(SQLBind(SecureToken.hash(access)), SQLBind(Kind.access.rawValue), SQLBind(clientID), SQLBind(userID),
                     SQLBind(OAuthScopes.text(scopes)), SQLBind(family), SQLBind(time + Self.accessLifetime), SQLBind(time))
-            .values(SQLBind(SecureToken.hash(refresh)), SQLBind("refresh"), SQLBind(clientID), SQLBind(userID),
+            .values(SQLBind(SecureToken.hash(refresh)), SQLBind(Kind.refresh.rawValue), SQLBind(clientID), SQLBind(userID),
                     SQLBind(OAuthScopes.text(scopes)), SQLBind(family), SQLBind(time + Self.refreshLifetime), SQLBind(time))
             .run()
         return Issued(accessToken: access, refreshToken: refresh, expiresIn: Int(Self.accessLifetime), scopes: scopes, userID: userID)
     }
 
+    /// What a token is for: calls (`access`) or new tokens (`refresh`); the
+    /// raw value is the `kind` column.
+    public enum Kind: String, Sendable, Equatable {
+        case access, refresh
+    }
+
     public struct TokenInfo: Sendable, Equatable {
-        public var kind: String
+        public var kind: Kind
         public var clientID: String
         public var userID: Int
         public var scopes: Set<String>
@@ -122,8 +128,10 @@ public struct OAuthTokens: Sendable {
         var expires_at: Double
         var revoked: Bool
 
-        var info: TokenInfo {
-            TokenInfo(kind: kind, clientID: client_id, userID: user_id, scopes: OAuthScopes.parse(scopes), family: family,
+        /// nil for a row of an unknown kind (a newer version's): it authorises nothing.
+        var info: TokenInfo? {
+            guard let kind = Kind(rawValue: kind) else { return nil }
+            return TokenInfo(kind: kind, clientID: client_id, userID: user_id, scopes: OAuthScopes.parse(scopes), family: family,
                       expiresAt: expires_at, revoked: revoked)
         }
     }
@@ -145,13 +153,13 @@ public struct OAuthTokens: Sendable {
         let hash = SecureToken.hash(refreshToken)
         if let row = try await database.raw("""
             UPDATE oauth_tokens SET revoked = TRUE
-            WHERE token_hash = \(bind: hash) AND kind = 'refresh' AND revoked = FALSE
+            WHERE token_hash = \(bind: hash) AND kind = \(bind: Kind.refresh.rawValue) AND revoked = FALSE
             RETURNING kind, client_id, user_id, scopes, family, expires_at, revoked
             """).first(decoding: TokenRow.self) {
-            guard row.client_id == clientID, row.expires_at > now.timeIntervalSince1970 else { return .invalid }
-            return .rotated(row.info)
+            guard row.client_id == clientID, row.expires_at > now.timeIntervalSince1970, let info = row.info else { return .invalid }
+            return .rotated(info)
         }
-        guard let known = try await lookup(refreshToken), known.kind == "refresh", known.clientID == clientID else { return .invalid }
+        guard let known = try await lookup(refreshToken), known.kind == .refresh, known.clientID == clientID else { return .invalid }
         try await revokeFamily(known.family)
         return .reused
     }

@@ -1,7 +1,7 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 
-/// The OpenAPI 3.1 description of the API, made from `EndpointCatalogue` and
+/// The OpenAPI 3.1 description of the API, made from `EndpointTable` and
 /// the error catalogue; served at `/openapi.json`.
 public enum OpenAPIDocument {
     /// The document as JSON bytes (sorted keys, so it is stable).
@@ -10,48 +10,35 @@ public enum OpenAPIDocument {
         return Array(data)
     }()
 
-    public static func register(on router: Router<ServerRequestContext>) {
-        router.get("openapi.json") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
-        }
+    static func response() -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=3600"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
     }
 
     static func document() -> [String: Any] {
         var paths: [String: Any] = [:]
-        for endpoint in EndpointCatalogue.all {
+        for endpoint in EndpointTable.all {
             var item: [String: Any] = [:]
             for method in endpoint.methods { item[method] = operation(endpoint, method: method) }
             paths[endpoint.path] = item
         }
-        paths["/avatars/{uid}/{file}"] = ["get": [
-            "tags": ["User settings"], "summary": "An avatar picture ({size}.png, size 256, 128 or 48)",
-            "operationId": "avatar",
-            "parameters": [
-                ["name": "uid", "in": "path", "required": true, "schema": ["type": "integer"]],
-                ["name": "file", "in": "path", "required": true, "schema": ["type": "string", "pattern": "^(256|128|48)\\.png$"]],
-            ],
-            "responses": [
-                "200": ["description": "the PNG (ETag)", "content": ["image/png": ["schema": ["type": "string", "format": "binary"]]]],
-                "304": ["description": "not modified (If-None-Match)"],
-                "404": ["$ref": "#/components/responses/Error"],
-            ],
-        ] as [String: Any]]
-        for (path, summary, type) in [
-            ("/health", "Liveness: the process answers", "application/json"),
-            ("/ready", "Readiness: the database answers too (503 when not)", "application/json"),
-            ("/metrics", "Prometheus metrics (text exposition format)", "text/plain"),
-        ] {
-            paths[path] = ["get": [
-                "tags": ["Operations"], "summary": summary, "operationId": String(path.dropFirst()),
-                "responses": ["200": ["description": "ok", "content": [type: ["schema": ["type": type == "text/plain" ? "string" : "object"]]]]],
+        for plain in EndpointTable.plain {
+            let schema: [String: Any] = switch plain.contentType {
+            case "image/png": ["type": "string", "format": "binary"]
+            case "text/plain": ["type": "string"]
+            default: ["type": "object"]
+            }
+            paths[plain.openAPIPath] = ["get": [
+                "tags": [plain.tag], "summary": plain.summary,
+                "operationId": plain.path.split(separator: "/").filter { !$0.hasPrefix(":") }.joined(separator: "_"),
+                "parameters": plain.captures.map { ["name": $0, "in": "path", "required": true, "schema": ["type": "string"]] },
+                "responses": [
+                    "200": ["description": "ok", "content": [plain.contentType: ["schema": schema]]],
+                    "default": ["$ref": "#/components/responses/Error"],
+                ],
             ] as [String: Any]]
         }
-        paths["/openapi.json"] = ["get": [
-            "summary": "This document", "operationId": "openapi",
-            "responses": ["200": ["description": "OpenAPI 3.1", "content": ["application/json": ["schema": ["type": "object"]]]]],
-        ] as [String: Any]]
         let codes = ErrorCatalogue.all.map { "\($0.code) \($0.message)" }
         return [
             "openapi": "3.1.0",

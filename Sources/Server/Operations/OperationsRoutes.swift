@@ -5,30 +5,30 @@ import SQLKit
 /// `/health` (the process answers), `/ready` (and its database does) and
 /// `/metrics` (Prometheus). Not part of the API envelope: load balancers and
 /// scrapers read them. Keep `/metrics` to the operators' network.
-public struct OperationsRoutes: Sendable {
+struct OperationsRoutes: Sendable {
     let database: ServerDatabase
 
-    public init(database: ServerDatabase) {
+    init(database: ServerDatabase) {
         self.database = database
     }
 
-    public func register(on router: Router<ServerRequestContext>) {
-        router.get("health") { _, _ in
-            Self.json(.ok, #"{"status":"ok"}"#)
+    func health() -> Response {
+        Self.json(.ok, #"{"status":"ok"}"#)
+    }
+
+    func ready() async -> Response {
+        do {
+            _ = try await database.sql.raw("SELECT 1 AS one").first()
+            return Self.json(.ok, #"{"status":"ready"}"#)
+        } catch {
+            return Self.json(.serviceUnavailable, #"{"status":"database unreachable"}"#)
         }
-        router.get("ready") { _, _ in
-            do {
-                _ = try await database.sql.raw("SELECT 1 AS one").first()
-                return Self.json(.ok, #"{"status":"ready"}"#)
-            } catch {
-                return Self.json(.serviceUnavailable, #"{"status":"database unreachable"}"#)
-            }
-        }
-        router.get("metrics") { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: ServerMetrics.exposition())))
-        }
+    }
+
+    func metrics() -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: ServerMetrics.exposition())))
     }
 
     static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {

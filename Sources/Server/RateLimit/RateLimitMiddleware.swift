@@ -24,8 +24,8 @@ public struct RateLimitMiddleware: RouterMiddleware {
     ) async throws -> Response {
         guard limits.enabled else { return try await next(request, context) }
         let action = request.uri.path.split(separator: "/").suffix(2).joined(separator: "/")
-        // Each endpoint names its bucket in EndpointCatalogue; other paths share `api`.
-        let bucket = EndpointCatalogue.byName[action]?.rate ?? .api
+        // Each endpoint names its bucket in EndpointTable; other paths share `api`.
+        let bucket = EndpointTable.endpoint(named: action)?.rate ?? .api
         let limit = limits.limit(for: bucket)
         let client = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
         if let wait = limiter.take(bucket.rawValue, client: client, limit: limit) {
@@ -35,17 +35,6 @@ public struct RateLimitMiddleware: RouterMiddleware {
         }
         return try await next(request, context)
     }
-}
-
-/// The token bucket an endpoint's requests are counted in, per client address.
-public enum RateBucket: String, Sendable, CaseIterable {
-    case captcha, verify, disorder, login, register, sendcode
-    /// The token endpoints: limited per client once it has authenticated
-    /// (OAuthRoutes), and by address only loosely, since one backend exchanges
-    /// codes for all of its users. Password-grant failures stay under the login throttle.
-    case token
-    /// Everything else.
-    case api
 }
 
 /// Requests per second and bursts per client and endpoint group.

@@ -1,5 +1,5 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 
 /// Social accounts (2.2.3.4 `unbind`, 2.2.4 `snsreg`) and the sign-in that
 /// finds them (additions to the spec): `User/snsLogin?channel=` redirects to
@@ -7,35 +7,13 @@ public import Hummingbird
 /// is logged in; a logged-in user gets the social account bound; otherwise
 /// the sign-in waits in the session for `snsreg`: `type=reg` makes a new
 /// account for it, `type=log` binds it to an existing one (password checked).
-public struct SNSRoutes: Sendable {
-    let userRoutes: UserRoutes
-    let store: SNSStore
-    let providers: [String: SNSProvider]
+struct SNSRoutes: Sendable {
+    let services: Services
+    let authenticator: Authenticator
     let client = SNSClient()
 
-    public init(userRoutes: UserRoutes, database: ServerDatabase, providers: [String: SNSProvider]) {
-        self.userRoutes = userRoutes
-        store = SNSStore(database: database)
-        self.providers = providers
-    }
-
-    var services: UserRoutes.Services { userRoutes.services }
-
-    public func register(on router: Router<ServerRequestContext>) {
-        let authenticator = userRoutes.authenticator
-        router.endpoint("User/snsLogin", authenticator: authenticator) { request, _, _, parameters in
-            try await login(request, parameters)
-        }
-        router.endpoint("User/snsCallback", authenticator: authenticator) { request, _, _, parameters in
-            try await callback(request, parameters)
-        }
-        router.endpoint("User/snsreg", authenticator: authenticator) { request, context, _, parameters in
-            try await snsreg(request, context, parameters)
-        }
-        router.endpoint("User/unbind", authenticator: authenticator) { request, _, user, parameters in
-            try await unbind(request, User.required(user), parameters)
-        }
-    }
+    var store: SNSStore { services.sns }
+    var providers: [String: SNSProvider] { services.configuration.snsProviders }
 
     func provider(_ parameters: Parameters) throws -> (String, SNSProvider) {
         let channel = parameters["channel"]?.lowercased() ?? ""
@@ -62,7 +40,7 @@ public struct SNSRoutes: Sendable {
         if let scope = provider.scope, !scope.isEmpty { items.append(URLQueryItem(name: "scope", value: scope)) }
         components.queryItems = items
         var response = Response(status: .found, headers: [.location: components.string ?? provider.authorizeURL, .cacheControl: "no-store"])
-        if session.isNew { response.setCookie(ClientSession.cookie(session.id, secure: services.secureCookies)) }
+        if session.isNew { response.setCookie(ClientSession.cookie(session.id, secure: services.configuration.secureCookies)) }
         return response
     }
 
@@ -84,12 +62,12 @@ public struct SNSRoutes: Sendable {
         }
         if let id = try await store.boundUser(channel: channel, externalID: identity.externalID),
            let user = try await services.users.user(id: id) {
-            let cookie = try await userRoutes.startSession(for: user, replacing: request, remember: false)
+            let cookie = try await services.accounts.startSession(for: user, replacing: request, remember: false)
             var response = Envelope.success(uri, user.payload.merging(["channel": channel, "logged_in": true]) { $1 })
             response.setCookie(cookie)
             return response
         }
-        if let user = try await userRoutes.authenticator.user(request, policy: .session) {
+        if let user = try await authenticator.user(request, policy: .session) {
             guard try await store.bind(userID: user.id, channel: channel, identity: identity, at: services.now()) else {
                 throw ErrorCatalogue.validationFailed.because("your account has a \(channel) account bound already")
             }
@@ -112,7 +90,8 @@ public struct SNSRoutes: Sendable {
             guard parameters["confirm"] == parameters["password"] else {
                 throw ErrorCatalogue.validationFailed.because("confirm must repeat password")
             }
-            user = try await userRoutes.createAccount(parameters)
+            user = try await services.accounts.create(
+                username: parameters["username"], password: parameters["password"], email: parameters["email"])
         case "log":
             guard let login = parameters["username"], !login.isEmpty, let password = parameters["password"], !password.isEmpty else {
                 throw ErrorCatalogue.usernamePasswordRequired
@@ -120,8 +99,8 @@ public struct SNSRoutes: Sendable {
             // A password check behind a captcha, as at User/login: otherwise ten
             // free guesses lock the account for its owner.
             try await CaptchaSlot.require(services.captcha, request, parameters)
-            let address = ClientAddress.of(request, context: context, trustedProxies: userRoutes.trustedProxies)
-            user = try await userRoutes.passwordLogin.authenticate(login: login, password: password, address: address)
+            user = try await services.accounts.signIn(
+                login: login, password: password, address: services.clientAddress(request, context))
         default:
             throw ErrorCatalogue.validationFailed.because("type must be reg or log")
         }
@@ -129,7 +108,7 @@ public struct SNSRoutes: Sendable {
             throw ErrorCatalogue.validationFailed.because("that \(pending.channel) account, or this account's \(pending.channel), is bound already")
         }
         try await store.clearPending(session: session)
-        let cookie = try await userRoutes.startSession(for: user, replacing: request, remember: false)
+        let cookie = try await services.accounts.startSession(for: user, replacing: request, remember: false)
         var response = Envelope.success(Envelope.apiURI(request), user.payload.merging(["channel": pending.channel]) { $1 })
         response.setCookie(cookie)
         return response

@@ -1,47 +1,20 @@
 import Captcha
 import Foundation
-public import Hummingbird
+import Hummingbird
 import HTTPTypes
 
 /// Section 2.2.3 of the spec: `User/setAvatar`, `User/modifyBasicInfo`,
 /// `User/modifyDetailInfo`, for the logged-in user; and the avatars at
 /// `/avatars/<uid>/<size>.png`.
-public struct SettingsRoutes: Sendable {
-    let services: UserRoutes.Services
-    let authenticator: Authenticator
-    let passwordLogin: PasswordLogin
-    let trustedProxies: Set<String>
-    let avatars: AvatarStore
-    let details: UserDetailStore
-    let maxBodySize: Int
+struct SettingsRoutes: Sendable {
+    let services: Services
+    var avatars: AvatarStore { services.avatars }
+    var details: UserDetailStore { services.details }
 
-    public init(userRoutes: UserRoutes, database: ServerDatabase, maxBodySize: Int) {
-        services = userRoutes.services
-        authenticator = userRoutes.authenticator
-        passwordLogin = userRoutes.passwordLogin
-        trustedProxies = userRoutes.trustedProxies
-        avatars = AvatarStore(database: database)
-        details = UserDetailStore(database: database, secret: userRoutes.services.secret)
-        self.maxBodySize = maxBodySize
-    }
-
-    public func register(on router: Router<ServerRequestContext>) {
-        router.endpoint("User/setAvatar", authenticator: authenticator, uploadLimit: maxBodySize) { request, _, user, parameters in
-            try await ResponseType.reply(request, parameters) { try await setAvatar(User.required(user), parameters) }
-        }
-        router.endpoint("User/modifyBasicInfo", authenticator: authenticator) { request, context, user, parameters in
-            try await modifyBasicInfo(request, context, User.required(user), parameters)
-        }
-        router.endpoint("User/modifyDetailInfo", authenticator: authenticator) { request, _, user, parameters in
-            try await modifyDetailInfo(request, User.required(user), parameters)
-        }
-        router.endpoint("User/detailInfo", authenticator: authenticator) { request, _, user, _ in
-            let current = try await details.details(of: User.required(user).id)
-            return Envelope.success(Envelope.apiURI(request), ["details": current.payload])
-        }
-        router.get("avatars/:uid/:file") { request, context in
-            try await avatar(request, context)
-        }
+    /// 2.2.3.5 (an addition): the caller's detail information, the ID number masked.
+    func detailInfo(_ request: Request, _ user: User) async throws -> Response {
+        let current = try await details.details(of: user.id)
+        return Envelope.success(Envelope.apiURI(request), ["details": current.payload])
     }
 
     // MARK: 2.2.3.1 avatar
@@ -92,8 +65,8 @@ public struct SettingsRoutes: Sendable {
         let changesPassword = parameters["newpassword"].map { !$0.isEmpty } ?? false
         let changesEmail = parameters["email"].map { !$0.isEmpty && AccountRules.key($0.trimmingCharacters(in: .whitespaces)) != AccountRules.key(user.email) } ?? false
         if changesPassword || changesEmail {
-            let address = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
-            try await passwordLogin.confirm(user, password: parameters["password"], address: address)
+            let address = services.clientAddress(request, context)
+            try await services.passwordLogin.confirm(user, password: parameters["password"], address: address)
         }
 
         var changes = UserStore.BasicChanges()
@@ -112,7 +85,7 @@ public struct SettingsRoutes: Sendable {
             guard (1...32).contains(nickname.count),
                   !nickname.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
             else { throw ErrorCatalogue.validationFailed.because("nickname must be 1 to 32 characters") }
-            if try await services.users.taken("nickname_key", AccountRules.key(nickname), byOtherThan: user.id) {
+            if try await services.users.isTaken(.nickname, nickname, byOtherThan: user.id) {
                 throw ErrorCatalogue.nicknameExists
             }
             changes.nickname = nickname
@@ -120,7 +93,7 @@ public struct SettingsRoutes: Sendable {
         if let raw = parameters["email"], !raw.isEmpty {
             let email = try AccountRules.email(raw)
             if AccountRules.key(email) != AccountRules.key(user.email) {
-                if try await services.users.taken("email_key", AccountRules.key(email), byOtherThan: user.id) {
+                if try await services.users.isTaken(.email, email, byOtherThan: user.id) {
                     throw ErrorCatalogue.emailExists
                 }
                 changes.email = email
@@ -128,7 +101,7 @@ public struct SettingsRoutes: Sendable {
         }
         if let raw = parameters["phone"], !raw.isEmpty {
             let phone = try AccountRules.phone(raw)
-            if try await services.users.taken("phone", phone, byOtherThan: user.id) { throw ErrorCatalogue.phoneExists }
+            if try await services.users.isTaken(.phone, phone, byOtherThan: user.id) { throw ErrorCatalogue.phoneExists }
             changes.phone = phone
         }
         guard !changes.isEmpty else { throw ErrorCatalogue.validationFailed.because("nothing to change") }

@@ -1,0 +1,88 @@
+public import Captcha
+public import Foundation
+import Hummingbird
+
+/// Everything a request handler may use: the stores, the captcha engine, the
+/// mailer, the rate limiter, the clock and the configuration they were built
+/// from. `ServerApplication.services` builds it; every route type takes it
+/// (and an `Authenticator` derived from it), never another route type.
+public struct Services: Sendable {
+    public var configuration: ServerConfiguration
+    public var database: ServerDatabase
+    public var captcha: Captcha
+    public var users: UserStore
+    public var sessions: SessionStore
+    public var codes: VerificationCodes
+    public var throttle: LoginThrottle
+    public var messages: MessageStore
+    public var hasher: PasswordHasher
+    public var mailer: any Mailer
+    public var disorderKeys: DisorderKeyStore
+    public var clients: OAuthClientStore
+    public var tokens: OAuthTokens
+    public var secret: ServerSecret
+    public var friends: FriendStore
+    public var calendar: CalendarStore
+    public var avatars: AvatarStore
+    public var details: UserDetailStore
+    public var sns: SNSStore
+    /// The rate limiter of the whole server (the middleware's buckets, per OAuth client, per passphrase).
+    public var rateLimiter: RateLimiter
+    /// The bound on concurrent picture and scrypt jobs.
+    public var heavyWork: HeavyWork
+    public var now: @Sendable () -> Date
+
+    public init(
+        configuration: ServerConfiguration, database: ServerDatabase, captcha: Captcha, secret: ServerSecret,
+        mailer: any Mailer, now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.configuration = configuration
+        self.database = database
+        self.captcha = captcha
+        self.secret = secret
+        self.mailer = mailer
+        self.now = now
+        users = UserStore(database: database)
+        sessions = SessionStore(database: database)
+        codes = VerificationCodes(database: database, secret: secret)
+        throttle = LoginThrottle(database: database, limits: configuration.loginLimits)
+        messages = MessageStore(database: database)
+        hasher = PasswordHasher(cost: configuration.bcryptCost)
+        disorderKeys = DisorderKeyStore(database: database, secret: secret)
+        clients = OAuthClientStore(database: database)
+        tokens = OAuthTokens(database: database)
+        friends = FriendStore(database: database)
+        calendar = CalendarStore(database: database)
+        avatars = AvatarStore(database: database)
+        details = UserDetailStore(database: database, secret: secret)
+        sns = SNSStore(database: database)
+        rateLimiter = RateLimiter(now: now)
+        heavyWork = HeavyWork(limit: configuration.heavyJobs)
+    }
+
+    /// Requests per OAuth client, at the token endpoint and with its bearer tokens.
+    public var perClientLimit: RateLimiter.Limit? {
+        configuration.rateLimits.enabled ? configuration.rateLimits.perClient : nil
+    }
+
+    /// Who is calling, under an endpoint's access policy.
+    public var authenticator: Authenticator {
+        Authenticator(
+            sessions: sessions, users: users, tokens: tokens,
+            clientLimit: perClientLimit.map { (rateLimiter, $0) }, now: now)
+    }
+
+    /// Password checks behind the failed-login throttle.
+    public var passwordLogin: PasswordLogin {
+        PasswordLogin(users: users, throttle: throttle, hasher: hasher, now: now)
+    }
+
+    /// Account creation and sign-in, shared by `User/register`, `User/login`,
+    /// the social sign-in and the OAuth password grant.
+    var accounts: Accounts { Accounts(services: self) }
+
+    /// The address a request counts under (behind the configured proxies).
+    func clientAddress(_ request: Request, _ context: ServerRequestContext) -> String {
+        ClientAddress.of(request, context: context, trustedProxies: configuration.trustedProxies)
+    }
+}

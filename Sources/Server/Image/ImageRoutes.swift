@@ -1,0 +1,165 @@
+import Captcha
+import Disorder
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOPosix
+import Raster
+
+/// Section 2.5 of the spec: `Image/captcha`, `Image/captchaVerify`, `Image/disorder`.
+struct ImageRoutes: Sendable {
+    let captcha: Captcha
+    let maxBodySize: Int
+    /// Session cookies carry `Secure`.
+    let secureCookies: Bool
+    /// The signed-in caller's stored picture keys (`key_id`).
+    let keys: DisorderKeyStore
+    let heavyWork: HeavyWork
+    /// Passphrases cost a scrypt each: limited per client address.
+    let passphraseLimit: (limiter: RateLimiter, limit: RateLimiter.Limit, trustedProxies: Set<String>)?
+    /// The largest picture `Image/disorder` takes, checked before decoding.
+    let pictureLimits: DecodeLimits
+    let authenticator: Authenticator
+    let now: @Sendable () -> Date
+    /// Tests only: fixes each captcha's seed so that its answer is known.
+    let seeds: (@Sendable () -> UInt64?)?
+
+    static let pragma = HTTPField.Name("Pragma")
+
+    init(services: Services, authenticator: Authenticator, seeds: (@Sendable () -> UInt64?)? = nil) {
+        self.authenticator = authenticator
+        now = services.now
+        let configuration = services.configuration
+        captcha = services.captcha
+        maxBodySize = configuration.maxBodySize
+        secureCookies = configuration.secureCookies
+        keys = services.disorderKeys
+        heavyWork = services.heavyWork
+        passphraseLimit = configuration.rateLimits.enabled
+            ? (services.rateLimiter, configuration.rateLimits.passphrase, configuration.trustedProxies) : nil
+        pictureLimits = configuration.disorderLimits
+        self.seeds = seeds
+    }
+
+    /// The picture of a new challenge for (session, `id`), with no-cache headers.
+    func captcha(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        let format: ImageFormat
+        switch parameters["type"]?.lowercased() {
+        case nil, "", "png": format = .png
+        case "jpg", "jpeg": format = .jpeg
+        case "bmp": format = .bmp
+        default: throw ErrorCatalogue.validationFailed
+        }
+        let session = ClientSession.identify(request)
+        let key = try CaptchaSlot.key(session: session.id, scenario: parameters["id"])
+        let image: CaptchaImage
+        do {
+            image = try await captcha.generate(for: key, format: format, seed: seeds?())
+        } catch {
+            throw ErrorCatalogue.internalError
+        }
+        ServerMetrics.captchaGenerated(format: format.fileExtension)
+        var headers: HTTPFields = [
+            .contentType: image.mimeType, .cacheControl: "no-store, no-cache, must-revalidate, max-age=0", .expires: "0",
+        ]
+        if let pragma = Self.pragma { headers[pragma] = "no-cache" }  // for HTTP/1.0 caches
+        var response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.bytes)))
+        if session.isNew { response.setCookie(ClientSession.cookie(session.id, secure: secureCookies)) }
+        return response
+    }
+
+    /// Checks `captcha` against the challenge of (session, `id`); `flush`
+    /// (default yes) uses the challenge up whatever the answer.
+    func verify(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        guard let session = ClientSession.existing(in: request) else { throw ErrorCatalogue.captchaVerificationFailed }
+        let flush: Bool
+        switch parameters["flush"]?.lowercased() {
+        case nil, "", "yes", "true", "1": flush = true
+        case "no", "false", "0": flush = false
+        default: throw ErrorCatalogue.validationFailed
+        }
+        let passed = try await captcha.verify(parameters["captcha"], for: CaptchaSlot.key(session: session, scenario: parameters["id"]), flush: flush)
+        ServerMetrics.captchaVerified(passed: passed, scenario: parameters["id"] ?? "")
+        guard passed else { throw ErrorCatalogue.captchaVerificationFailed }
+        return Envelope.success(Envelope.apiURI(request))
+    }
+
+    /// Scrambles (`action=encrypt`, the default) or restores (`action=decrypt`)
+    /// the uploaded `image` with `key` (64 hex digits, base64 of 32 bytes, or a
+    /// passphrase) or `key_id` (a key kept for the logged-in caller by
+    /// `Image/disorderKey`); replies with the picture in its own format.
+    func disorder(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws -> Response {
+        guard let upload = parameters.files["image"] ?? parameters.files.values.first, !upload.bytes.isEmpty else {
+            throw ErrorCatalogue.validationFailed.because("a picture is required as the multipart file 'image'")
+        }
+        let decrypt: Bool
+        switch parameters["action"]?.lowercased() {
+        case nil, "", "encrypt": decrypt = false
+        case "decrypt": decrypt = true
+        default: throw ErrorCatalogue.validationFailed.because("action must be encrypt or decrypt")
+        }
+        let key = try await disorderKey(request, context, parameters)
+        let output: [UInt8]
+        do {
+            let bytes = upload.bytes, limits = pictureLimits
+            output = try await heavyWork.run {
+                var options = DisorderOptions()
+                options.limits = limits
+                return decrypt
+                    ? try Disorder.unscramble(bytes, key: key, limits: limits) : try Disorder.scramble(bytes, key: key, options: options)
+            }
+            ServerMetrics.disorderJob(action: decrypt ? "decrypt" : "encrypt", succeeded: true)
+        } catch let busy as RetryAfter {
+            throw busy
+        } catch {
+            ServerMetrics.disorderJob(action: decrypt ? "decrypt" : "encrypt", succeeded: false)
+            throw ErrorCatalogue.validationFailed.because("\(error)")
+        }
+        let format = ImageFormat.sniff(output) ?? .png
+        return Response(
+            status: .ok, headers: [.contentType: format.mimeType, .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: output)))
+    }
+
+    /// The key named by `key_id` (the signed-in caller's own: session only) or
+    /// given as `key`; a passphrase is stretched by scrypt as heavy work, within
+    /// the client's passphrase rate.
+    func disorderKey(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws -> DisorderKey {
+        if let rawID = parameters["key_id"], !rawID.isEmpty {
+            guard let id = Int(rawID) else { throw ErrorCatalogue.validationFailed.because("key_id must be a number") }
+            let user = try await authenticator.requireUser(request, policy: .session)
+            guard let key = try await keys.key(id, for: user.id) else {
+                throw ErrorCatalogue.notFound.because("no key \(id) among yours")
+            }
+            return key
+        }
+        guard let text = parameters["key"], !text.isEmpty else {
+            throw ErrorCatalogue.validationFailed.because("key or key_id is required")
+        }
+        guard DisorderKey.isPassphrase(text) else {
+            do { return try DisorderKey(text: text) } catch { throw ErrorCatalogue.validationFailed.because("\(error)") }
+        }
+        if let passphraseLimit {
+            let client = ClientAddress.of(request, context: context, trustedProxies: passphraseLimit.trustedProxies)
+            if let wait = passphraseLimit.limiter.take("passphrase", client: client, limit: passphraseLimit.limit) {
+                throw RetryAfter(error: ErrorCatalogue.rateLimited.because("passphrase keys are limited; use a 64-hex-digit key"),
+                                 seconds: Int(wait.rounded(.up)))
+            }
+        }
+        do {
+            return try await heavyWork.run { try DisorderKey(text: text) }
+        } catch let busy as RetryAfter {
+            throw busy
+        } catch {
+            throw ErrorCatalogue.validationFailed.because("\(error)")
+        }
+    }
+
+    /// Makes a random key kept for the signed-in caller (an addition to the
+    /// spec): replies with `key_id` for `Image/disorder` and, this once, the key
+    /// itself (64 hex digits) for the caller's own records and the CLI.
+    func newKey(_ request: Request, _ user: User) async throws -> Response {
+        let created = try await keys.create(for: user.id, at: now())
+        return Envelope.success(Envelope.apiURI(request), ["key_id": created.id, "key": created.key])
+    }
+}
