@@ -30,7 +30,8 @@ public struct Authenticator: Sendable {
     public func user(_ request: Request, policy: AccessPolicy) async throws -> User? {
         let scope: String
         switch policy {
-        case .anonymous:
+        case .anonymous, .oauthClient, .tokenHolder:
+            // A session cookie is all these could carry of a user.
             return try await sessionUser(request)
         case .session:
             if Self.bearer(request) != nil {

@@ -9,12 +9,21 @@ public enum AccessPolicy: Sendable, Hashable, CustomStringConvertible {
     case session
     /// The session cookie, or a bearer token granted `scope`.
     case sessionOrBearer(scope: String)
+    /// An OAuth client, by HTTP Basic or `client_id` and `client_secret`
+    /// (RFC 6749 2.3). The handler authenticates it, so that failures come
+    /// back as OAuth error replies (`invalid_client`); no body is read twice.
+    case oauthClient
+    /// The holder of the access token the request ends (`Authorization:
+    /// Bearer`, or `access_token` in the body), checked by the handler.
+    case tokenHolder
 
     public var description: String {
         switch self {
         case .anonymous: "anonymous"
         case .session: "session"
         case .sessionOrBearer(let scope): "session or bearer(\(scope))"
+        case .oauthClient: "OAuth client"
+        case .tokenHolder: "token holder"
         }
     }
 }

@@ -21,9 +21,13 @@ public enum EndpointReference {
             "- *anyone*: no sign-in needed;",
             "- *session*: the signed-in browser's session cookie only; a bearer token is refused with 201206;",
             "- *session or bearer `scope`*: the session cookie, or `Authorization: Bearer` with a token granted `scope`",
-            "  (without it, 201206).",
+            "  (without it, 201206);",
+            "- *OAuth client*: a registered client, by HTTP Basic or `client_id` and `client_secret` (RFC 6749 2.3);",
+            "  without them 201210, 201211, 201208 or 201213, as OAuth error replies;",
+            "- *token holder*: whoever holds the access token the request ends (`Authorization: Bearer`, or",
+            "  `access_token` in the body); without it 201202.",
             "",
-            "Without the sign-in a policy needs the reply is 202101.",
+            "Without the sign-in a session policy needs the reply is 202101.",
             "",
             "## At a glance",
             "",
@@ -109,6 +113,8 @@ public enum EndpointReference {
     static func access(_ policy: AccessPolicy) -> String {
         switch policy {
         case .anonymous: "anyone"
+        case .oauthClient: "OAuth client"
+        case .tokenHolder: "token holder"
         case .session: "session"
         case .sessionOrBearer(let scope): "session or bearer `\(scope)`"
         }

@@ -279,11 +279,11 @@ public enum EndpointTable {
                 P(name: "scope", description: "narrower scope on refresh"),
             ],
             reply: .envelope(["access_token", "refresh_token", "token_type", "expires_in", "remind_in", "uid", "scope"]),
-            errors: [201105, 201202, 201204, 201205, 201206, 201208, 201209, 201210, 201211, 201212, 201213, 201215, 201216, 202103], rate: .token,
+            errors: [201105, 201202, 201204, 201205, 201206, 201208, 201209, 201210, 201211, 201212, 201213, 201215, 201216, 202103], access: .oauthClient, rate: .token,
             handler: { routes, call in try await routes.oauth.tokenEndpoint(call) { try await routes.oauth.accessToken($0.request, $0.context, $0.parameters) } }),
         Endpoint(
             path: "/api/Oauth/delete", methods: ["post"], tag: "OAuth", summary: "Ends the caller's grant",
-            parameters: [P(name: "access_token", description: "or Authorization: Bearer")], errors: [201201, 201202, 201301], rate: .token,
+            parameters: [P(name: "access_token", description: "or Authorization: Bearer")], errors: [201201, 201202, 201301], access: .tokenHolder, rate: .token,
             handler: { routes, call in try await routes.oauth.tokenEndpoint(call) { try await routes.oauth.deleteToken($0.request, $0.parameters) } }),
         Endpoint(
             path: "/api/Oauth/revoke", methods: ["post"], tag: "OAuth", summary: "Token revocation (RFC 7009)",
@@ -291,7 +291,7 @@ public enum EndpointTable {
                 P(name: "token", required: true, description: "access or refresh token"),
                 P(name: "token_type_hint", description: "access_token or refresh_token"),
             ],
-            errors: [201401, 201208, 201210, 201211, 201213], rate: .token,
+            errors: [201401, 201208, 201210, 201211, 201213], access: .oauthClient, rate: .token,
             handler: { routes, call in try await routes.oauth.tokenEndpoint(call) { try await routes.oauth.revoke($0.request, $0.parameters) } }),
     ]
 }

@@ -28,7 +28,8 @@ extension Router where Context == ServerRequestContext {
                 on(path, method: method) { request, context in
                     let user: User?
                     switch access {
-                    case .anonymous: user = nil
+                    // The OAuth token endpoints authenticate their caller themselves.
+                    case .anonymous, .oauthClient, .tokenHolder: user = nil
                     case .session, .sessionOrBearer: user = try await authenticator.requireUser(request, policy: access)
                     }
                     let parameters = try await Parameters.read(request, context: context, maxBodySize: bodyLimit)

@@ -100,7 +100,8 @@ public enum OpenAPIDocument {
             "x-error-codes": endpoint.errors,
         ]
         switch endpoint.access {
-        case .anonymous: break
+        case .anonymous, .oauthClient: break
+        case .tokenHolder: operation["security"] = [["bearer": [String]()]]
         case .session: operation["security"] = [["session": [String]()]]
         case .sessionOrBearer(let scope): operation["security"] = [["session": [String]()], ["bearer": [scope]]]
         }

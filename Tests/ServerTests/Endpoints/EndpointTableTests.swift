@@ -34,6 +34,21 @@ struct EndpointTableTests {
                 switch endpoint.access {
                 case .anonymous:
                     continue
+                case .oauthClient:
+                    let anonymous = try await Self.call(http, endpoint)
+                    #expect(anonymous.code == 201210 && anonymous.status.code >= 400,
+                            "\(endpoint.name) (OAuth client) answered a caller without client credentials with \(anonymous.code ?? 0)")
+                    let unknown = try await Self.call(http, endpoint, headers: [.authorization: "Basic bm9ib2R5OnNlY3JldA=="])
+                    #expect(unknown.code == 201213, "\(endpoint.name) took an unknown client: \(unknown.code ?? 0)")
+                    walked += 1
+                    continue
+                case .tokenHolder:
+                    let anonymous = try await Self.call(http, endpoint)
+                    #expect(anonymous.code == 201202, "\(endpoint.name) (token holder) answered a caller without a token with \(anonymous.code ?? 0)")
+                    let unknown = try await Self.call(http, endpoint, headers: [.authorization: "Bearer not-a-token"])
+                    #expect(unknown.code == 201201, "\(endpoint.name) took an unknown token: \(unknown.code ?? 0)")
+                    walked += 1
+                    continue
                 case .session:
                     let bearer = try await Self.call(http, endpoint, headers: [.authorization: "Bearer \(everything)"])
                     #expect(bearer.code == 201206, "\(endpoint.name) (session only) took a bearer token with every scope")
