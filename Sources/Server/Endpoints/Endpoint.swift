@@ -60,9 +60,9 @@ public struct Endpoint: Sendable {
 public struct EndpointCall: Sendable {
     public var request: Request
     public var context: ServerRequestContext
-    /// The caller under the endpoint's access policy: always set for `session`
-    /// and `sessionOrBearer`; for `anonymous`, the session's account if any is
-    /// not looked up here (a handler that cares asks the authenticator).
+    /// The caller under the endpoint's access policy: set for `session` and
+    /// `sessionOrBearer`, nil for the others (a handler that cares who is
+    /// signed in asks the authenticator).
     public var user: User?
     public var parameters: Parameters
 

@@ -24,8 +24,6 @@ struct ImageRoutes: Sendable {
     /// Tests only: fixes each captcha's seed so that its answer is known.
     let seeds: (@Sendable () -> UInt64?)?
 
-    static let pragma = HTTPField.Name("Pragma")
-
     init(services: Services, authenticator: Authenticator, seeds: (@Sendable () -> UInt64?)? = nil) {
         self.authenticator = authenticator
         now = services.now
@@ -62,7 +60,7 @@ struct ImageRoutes: Sendable {
         var headers: HTTPFields = [
             .contentType: image.mimeType, .cacheControl: "no-store, no-cache, must-revalidate, max-age=0", .expires: "0",
         ]
-        if let pragma = Self.pragma { headers[pragma] = "no-cache" }  // for HTTP/1.0 caches
+        headers[.pragma] = "no-cache"
         var response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.bytes)))
         if session.isNew { response.setCookie(ClientSession.cookie(session.id, secure: secureCookies)) }
         return response

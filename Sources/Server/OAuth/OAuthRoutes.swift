@@ -41,7 +41,7 @@ struct OAuthRoutes: Sendable {
             response = Self.failure(refused.apiError.error, request: call.request)
         }
         response.headers[.cacheControl] = "no-store"
-        if let pragma = ImageRoutes.pragma { response.headers[pragma] = "no-cache" }
+        response.headers[.pragma] = "no-cache"
         return response
     }
 

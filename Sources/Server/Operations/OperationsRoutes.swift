@@ -1,5 +1,5 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 import SQLKit
 
 /// `/health` (the process answers), `/ready` (and its database does) and

@@ -84,8 +84,3 @@ public struct RateLimits: Sendable, Equatable {
         return RateLimiter.Limit(burst: max(1, (limit.burst / share).rounded(.up)), perSecond: limit.perSecond / share)
     }
 }
-
-extension HTTPField.Name {
-    /// Always a valid field name; `.via` only satisfies the type.
-    static let xForwardedFor = HTTPField.Name("X-Forwarded-For") ?? .via
-}
