@@ -2,7 +2,10 @@
 SWIFT ?= swift
 ARGS ?= serve
 
-.PHONY: run test build release bench fixtures clean
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: run test build release install man bench fixtures clean
 
 run: release
 	.build/release/upare $(ARGS)
@@ -22,6 +25,18 @@ build:
 release:
 	scripts/setup
 	$(SWIFT) build -c release --product upare
+
+# The binary, fonts, completions, man page and licence files under $(PREFIX)
+# (`make install PREFIX=$$HOME/.local`, or DESTDIR=... for packaging).
+install: release man
+	scripts/install --prefix "$(PREFIX)" --destdir "$(DESTDIR)" --build .build/release --man .build/upare.1
+
+# swift-argument-parser's GenerateManual plugin writes the page from the
+# commands' own help (it builds the release products first).
+man:
+	scripts/setup
+	$(SWIFT) package generate-manual
+	cp "$$(find .build/plugins -name upare.1 | head -n 1)" .build/upare.1
 
 bench:
 	scripts/setup

@@ -57,11 +57,25 @@ let package = Package(
             name: "Raster",
             dependencies: ["CCodecGuard", "CPNG", "CJPEG", "CFreeType", "CDeflate"],
             swiftSettings: strictSwift),
+        // The faces captchas are drawn with, as resources: every build carries
+        // them beside its binary (upare_Fonts.resources), so no binary needs the
+        // source tree. `BundledFonts` finds them (or an installed prefix's).
+        .target(
+            name: "Fonts",
+            path: "fonts",
+            exclude: ["README.md"],
+            sources: ["BundledFonts.swift"],
+            resources: [
+                .copy("DejaVuSans-Bold.ttf"), .copy("LiberationSans-Bold.ttf"), .copy("LiberationSerif-Bold.ttf"),
+                .copy("FreeSansBold.ttf"), .copy("LICENSE-DejaVu.txt"), .copy("LICENSE-Liberation.txt"),
+                .copy("LICENSE-FreeFont.txt"),
+            ],
+            swiftSettings: strictSwift),
         // Constant-time comparison of secrets, shared by every module that checks one.
         .target(name: "ConstantTime", swiftSettings: strictSwift),
         .target(
             name: "Captcha",
-            dependencies: ["Raster", "ConstantTime", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Raster", "ConstantTime", "Fonts", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSwift),
         .target(
             name: "Disorder",
@@ -98,7 +112,10 @@ let package = Package(
                 "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strictSwift),
+            swiftSettings: strictSwift,
+            plugins: ["VersionStamp"]),
+        // `upare --version` from `git describe` of the tree being built.
+        .plugin(name: "VersionStamp", capability: .buildTool()),
         // What the test targets share: the package's paths and fonts, a manual
         // clock, test pictures, and the server harness (the real router on a
         // real database, with known captcha answers).

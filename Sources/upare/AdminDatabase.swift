@@ -30,5 +30,5 @@ struct DatabaseOption: ParsableArguments {
 
 func fail(_ message: String) -> ExitCode {
     FileHandle.standardError.write(Data("upare: \(message)\n".utf8))
-    return ExitCode.failure
+    return UpareExit.nothingDone
 }

@@ -25,6 +25,8 @@ struct CaptchaBench: ParsableCommand {
     var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Seconds per measurement.")
     var seconds = 3.0
+    @Flag(help: "Report as one JSON object on standard output.")
+    var json = false
     @OptionGroup var captcha: CaptchaOptionGroup
 
     func validate() throws {
@@ -67,18 +69,23 @@ struct CaptchaBench: ParsableCommand {
             renderer = try captcha.renderer()
         } catch {
             FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
-            throw ExitCode.failure
+            throw UpareExit.nothingDone
         }
         let format = type.format
         let options = renderer.options
-        print("captcha \(options.width)x\(options.height), \(options.math ? "math" : "\(options.length) glyphs"), \(format.rawValue), curves \(options.useCurve ? "on" : "off"), noise \(options.useNoise ? "on" : "off")")
+        let report = BenchReport(json: json)
+        report.say("captcha \(options.width)x\(options.height), \(options.math ? "math" : "\(options.length) glyphs"), \(format.rawValue), curves \(options.useCurve ? "on" : "off"), noise \(options.useNoise ? "on" : "off")",
+                   ["width": options.width, "height": options.height, "format": format.rawValue])
         _ = Self.work(renderer, format: format, seed: 99, seconds: min(0.3, seconds))  // warm the glyph cache
 
         let single = Self.work(renderer, format: format, seed: 1, seconds: seconds)
         let singleRate = Double(single.count) / seconds
-        print(String(format: "1 thread:   %8.0f captchas/s  (render %.1f µs + encode %.1f µs), %d bytes each on average",
-                     singleRate, Double(single.renderNanoseconds) / Double(single.count) / 1000,
-                     Double(single.encodeNanoseconds) / Double(single.count) / 1000, single.bytes / max(1, single.count)))
+        let renderMicroseconds = Double(single.renderNanoseconds) / Double(max(1, single.count)) / 1000
+        let encodeMicroseconds = Double(single.encodeNanoseconds) / Double(max(1, single.count)) / 1000
+        report.say(String(format: "1 thread:   %8.0f captchas/s  (render %.1f µs + encode %.1f µs), %d bytes each on average",
+                          singleRate, renderMicroseconds, encodeMicroseconds, single.bytes / max(1, single.count)),
+                   ["single_per_second": singleRate, "render_microseconds": renderMicroseconds,
+                    "encode_microseconds": encodeMicroseconds, "bytes": single.bytes / max(1, single.count)])
 
         let tallies = Mutex<[Tally]>([])
         let threadCount = threads
@@ -90,10 +97,12 @@ struct CaptchaBench: ParsableCommand {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let total = tallies.withLock { $0.reduce(0) { $0 + $1.count } }
         let parallelRate = Double(total) / elapsed
-        print(String(format: "%d threads: %8.0f captchas/s  (%.2fx one thread)", threadCount, parallelRate, parallelRate / singleRate))
+        report.say(String(format: "%d threads: %8.0f captchas/s  (%.2fx one thread)", threadCount, parallelRate, parallelRate / singleRate),
+                   ["threads": threadCount, "parallel_per_second": parallelRate, "scaling": parallelRate / singleRate])
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        print("peak memory: \(usage.ru_maxrss / 1024) MiB")
+        report.say("peak memory: \(usage.ru_maxrss / 1024) MiB", ["peak_memory_mib": usage.ru_maxrss / 1024])
+        try report.finish()
     }
 }
 
@@ -108,6 +117,12 @@ struct DisorderBench: ParsableCommand {
     var input: String?
     @Option(help: "Repetitions per measurement (the median is reported).")
     var repeats = 5
+    @Flag(help: "Report as one JSON object on standard output.")
+    var json = false
+
+    func validate() throws {
+        guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be 1...1000") }
+    }
 
     static func seconds(_ body: () throws -> Void) rethrows -> Double {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -127,7 +142,9 @@ struct DisorderBench: ParsableCommand {
             ?? JPEG.encode(picture, options: JPEG.EncodeOptions(quality: 85))
         let jpegPath = folder + "/photo.jpg"
         try RasterFile.write(jpeg, to: jpegPath)
-        print("picture: \(picture.width)x\(picture.height), JPEG \(jpeg.count / 1024) KiB")
+        let report = BenchReport(json: json)
+        report.say("picture: \(picture.width)x\(picture.height), JPEG \(jpeg.count / 1024) KiB",
+                   ["width": picture.width, "height": picture.height, "jpeg_bytes": jpeg.count])
 
         // JPEG: our coefficient-domain scramble vs jpegtran's lossless rotation, same file, same run.
         let ours = Self.median(try (0..<repeats).map { _ in try Self.seconds { _ = try Disorder.scramble(jpeg, key: key) } })
@@ -141,10 +158,12 @@ struct DisorderBench: ParsableCommand {
                     process.waitUntilExit()
                 }
             })
-            print(String(format: "JPEG scramble (DCT domain): %.1f ms; jpegtran -copy all -rotate 180: %.1f ms; ratio %.2fx",
-                         ours * 1000, theirs * 1000, ours / theirs))
+            report.say(String(format: "JPEG scramble (DCT domain): %.1f ms; jpegtran -copy all -rotate 180: %.1f ms; ratio %.2fx",
+                              ours * 1000, theirs * 1000, ours / theirs),
+                       ["jpeg_scramble_ms": ours * 1000, "jpegtran_rotate_ms": theirs * 1000, "jpeg_ratio": ours / theirs])
         } else {
-            print(String(format: "JPEG scramble (DCT domain): %.1f ms (install libjpeg-turbo-progs to compare with jpegtran)", ours * 1000))
+            report.say(String(format: "JPEG scramble (DCT domain): %.1f ms (install libjpeg-turbo-progs to compare with jpegtran)", ours * 1000),
+                       ["jpeg_scramble_ms": ours * 1000])
         }
 
         // PNG: decode, permute and encode timed apart.
@@ -163,8 +182,10 @@ struct DisorderBench: ParsableCommand {
             try Self.seconds { _ = try PNG.encode(scrambled, options: PNG.EncodeOptions(compressionLevel: 6, filter: .all)) }
         })
         let gigabytes = Double(picture.pixels.count) / 1e9
-        print(String(format: "PNG scramble: decode %.0f ms, permute %.1f ms (%.2f GB/s of pixels; %.1f ms of it deriving the block moves), encode %.0f ms",
-                     decode * 1000, permute * 1000, gigabytes / permute, derive * 1000, encode * 1000))
+        report.say(String(format: "PNG scramble: decode %.0f ms, permute %.1f ms (%.2f GB/s of pixels; %.1f ms of it deriving the block moves), encode %.0f ms",
+                          decode * 1000, permute * 1000, gigabytes / permute, derive * 1000, encode * 1000),
+                   ["png_decode_ms": decode * 1000, "png_permute_ms": permute * 1000, "png_derive_ms": derive * 1000,
+                    "png_encode_ms": encode * 1000])
 
         // Batch: the same work on 1 and on all cores.
         let files = 24
@@ -182,10 +203,12 @@ struct DisorderBench: ParsableCommand {
                 }
             }
             rates[threads] = Double(files * threads) / elapsed
-            print(String(format: "batch, %d thread%@: %.1f files/s (3-megapixel JPEGs)", threads, threads == 1 ? "" : "s", rates[threads] ?? 0))
+            report.say(String(format: "batch, %d thread%@: %.1f files/s (3-megapixel JPEGs)", threads, threads == 1 ? "" : "s", rates[threads] ?? 0),
+                       ["batch_files_per_second_\(threads)_threads": rates[threads] ?? 0])
         }
         if cores > 1, let one = rates[1], let all = rates[cores] {
-            print(String(format: "batch scaling: %.2fx on %d cores", all / one, cores))
+            report.say(String(format: "batch scaling: %.2fx on %d cores", all / one, cores), ["batch_scaling": all / one, "cores": cores])
         }
+        try report.finish()
     }
 }

@@ -19,6 +19,8 @@ struct CaptchaCommand: ParsableCommand {
     var seed: UInt64?
     @Flag(help: "Draw the text plainly, without any distortion (the OCR baseline).")
     var plain = false
+    @Flag(help: "Report on standard output as JSON: each file with its answer.")
+    var json = false
     @OptionGroup var captcha: CaptchaOptionGroup
 
     func validate() throws {
@@ -27,9 +29,11 @@ struct CaptchaCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let renderer = try captcha.renderer()
+            let fonts = try FontLibrary.standard()
+            let renderer = try captcha.renderer(fonts: fonts)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let progress = ProgressBar(total: count, label: "captchas")
+            let progress = ProgressBar(total: count, label: "captchas", enabled: !json)
+            var written: [[String: String]] = []
             for n in 0..<count {
                 var random = seed.map { CaptchaRandom(seed: $0 &+ UInt64(n)) } ?? CaptchaRandom()
                 let challenge = renderer.challenges.make(using: &random)
@@ -38,14 +42,20 @@ struct CaptchaCommand: ParsableCommand {
                 // Math answers are numbers; the label is the answer a person types.
                 let path = (out as NSString).appendingPathComponent("\(challenge.answer)_\(n).\(type.format.fileExtension)")
                 try RasterFile.write(image.bytes, to: path)
+                if json { written.append(["path": path, "answer": challenge.answer]) }
                 progress.advance()
             }
             progress.finish()
+            if json {
+                let report: [String: Any] = ["count": count, "folder": out, "fonts": fonts.folder, "files": written]
+                let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .withoutEscapingSlashes])
+                FileHandle.standardOutput.write(data + Data("\n".utf8))
+            }
         } catch let error as ValidationError {
             throw error
         } catch {
             FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
-            throw ExitCode.failure
+            throw UpareExit.nothingDone
         }
     }
 }

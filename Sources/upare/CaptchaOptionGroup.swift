@@ -71,9 +71,9 @@ extension CaptchaOptionGroup {
         return difficulty
     }
 
-    /// A renderer for these options and style, with the standard fonts.
-    func renderer() throws -> CaptchaRenderer {
-        let fonts = try FontLibrary.standard()
+    /// A renderer for these options and style, with `fonts` (default: the standard fonts).
+    func renderer(fonts given: FontLibrary? = nil) throws -> CaptchaRenderer {
+        let fonts = try given ?? FontLibrary.standard()
         return try CaptchaRenderer(options: captchaOptions(), fonts: fonts, style: captchaStyle(faceCount: fonts.faces.count))
     }
 

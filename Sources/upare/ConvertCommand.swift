@@ -7,13 +7,20 @@ struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract: "Convert an image between PNG, JPEG and BMP.",
-        discussion: "The input format is recognised by its content; the output format by OUT's extension (.png, .jpg/.jpeg, .bmp).")
+        discussion: """
+            The input format is recognised by its content; the output format by OUT's extension \
+            (.png, .jpg/.jpeg, .bmp) or --format. - as IN reads standard input, - as OUT writes \
+            standard output (then --format is required).
+            """)
 
-    @Argument(help: "The image to read (PNG, JPEG or BMP).")
+    @Argument(help: "The image to read (PNG, JPEG or BMP), or - for standard input.")
     var input: String
 
-    @Argument(help: "The file to write; its extension chooses the format.")
+    @Argument(help: "The file to write (its extension chooses the format), or - for standard output.")
     var output: String
+
+    @Option(help: "The output format: png, jpg or bmp (default: OUT's extension).")
+    var format: String?
 
     @Option(help: "JPEG quality, 1 to 100.")
     var quality: Int = 85
@@ -22,15 +29,31 @@ struct ConvertCommand: ParsableCommand {
         guard (1...100).contains(quality) else {
             throw ValidationError("--quality must be between 1 and 100")
         }
+        if let format, ImageFormat(fileExtension: format) == nil {
+            throw ValidationError("--format must be png, jpg or bmp, not \(format)")
+        }
+        if format == nil, StandardStreams.isStream(output) {
+            throw ValidationError("writing to standard output needs --format png, jpg or bmp")
+        }
     }
 
     func run() throws {
         do {
-            let image = try Image.read(contentsOf: input)
-            try image.write(to: output, quality: quality)
+            // The input is read first: a broken input is reported as such.
+            let image = try Image.decode(StandardStreams.read(input, maxSize: 256 << 20))
+            let ext = (output as NSString).pathExtension
+            guard let chosen = format.flatMap(ImageFormat.init(fileExtension:)) ?? ImageFormat(fileExtension: ext) else {
+                throw RasterError.unsupportedFormat("cannot tell the output format from the extension '.\(ext)' (use png, jpg or bmp, or --format)")
+            }
+            let bytes = try image.encoded(as: chosen, quality: quality)
+            if StandardStreams.isStream(output) {
+                try StandardStreams.write(bytes)
+            } else {
+                try RasterFile.write(bytes, to: output)
+            }
         } catch {
-            FileHandle.standardError.write(Data("upare: \(input): \(error)\n".utf8))
-            throw ExitCode.failure
+            FileHandle.standardError.write(Data("upare: \(StandardStreams.isStream(input) ? "standard input" : input): \(error)\n".utf8))
+            throw UpareExit.nothingDone
         }
     }
 }

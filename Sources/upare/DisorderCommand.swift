@@ -14,8 +14,31 @@ struct DisorderCommand: ParsableCommand {
 
     struct KeyGen: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "keygen", abstract: "Print a new random key (64 hex digits) for a key file.")
-        func run() { print(DisorderKey().hexString) }
+            commandName: "keygen", abstract: "Make a new random key (64 hex digits): printed, or written to a new file readable by you only.")
+        @Option(help: "Write the key to this new file, mode 0600 (an existing file is never replaced).")
+        var out: String?
+
+        func run() throws {
+            let line = DisorderKey().hexString + "\n"
+            guard let out else { return print(line, terminator: "") }
+            // O_EXCL: a key file is never silently replaced; 0600 from the start,
+            // so the key is never readable by others, even for a moment.
+            let descriptor = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else {
+                let reason = errno == EEXIST ? "exists; remove it first or choose another name" : String(cString: strerror(errno))
+                FileHandle.standardError.write(Data("upare: \(out): \(reason)\n".utf8))
+                throw UpareExit.nothingDone
+            }
+            let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            do {
+                try handle.write(contentsOf: Data(line.utf8))
+                try handle.synchronize()
+            } catch {
+                unlink(out)
+                FileHandle.standardError.write(Data("upare: cannot write \(out): \(error.localizedDescription)\n".utf8))
+                throw UpareExit.nothingDone
+            }
+        }
     }
 
     struct Encrypt: ParsableCommand {
@@ -51,8 +74,10 @@ struct DisorderCommand: ParsableCommand {
 }
 
 struct DisorderBatchOptions: ParsableArguments {
-    @Option(help: "A file holding the key: 64 hex digits, base64 of 32 bytes, or a passphrase.")
-    var keyFile: String
+    @Option(help: ArgumentHelp(
+        "A file holding the key: 64 hex digits, base64 of 32 bytes, or a passphrase; - reads it from standard input.",
+        discussion: "Without --key-file the key is taken from UPARE_DISORDER_KEY."))
+    var keyFile: String?
     @Option(help: "Write outputs under this folder, keeping relative paths.")
     var out: String?
     @Flag(help: "Replace each input with its output (written atomically).")
@@ -61,13 +86,51 @@ struct DisorderBatchOptions: ParsableArguments {
     var overwrite = false
     @Option(help: "Worker threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Argument(help: "Files and folders (folders are searched recursively for .png, .jpg, .jpeg, .bmp).")
+    @Flag(help: "Report on standard output as JSON: counts, each output, each failure.")
+    var json = false
+    @Argument(help: "Files and folders (folders are searched recursively for .png, .jpg, .jpeg, .bmp); - alone: standard input to standard output.")
     var paths: [String]
+
+    /// `-`: one picture from standard input, its result to standard output.
+    var isStream: Bool { paths == ["-"] }
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("name at least one file or folder") }
         guard !(inPlace && out != nil) else { throw ValidationError("--in-place and --out exclude each other") }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be 1...256") }
+        if paths.contains("-") {
+            guard isStream else { throw ValidationError("- (standard input) stands alone, without other files") }
+            guard !inPlace, out == nil, !json else { throw ValidationError("- writes to standard output: no --in-place, --out or --json") }
+            guard keyFile != "-" else { throw ValidationError("the picture comes from standard input, so the key cannot: use --key-file FILE or UPARE_DISORDER_KEY") }
+        }
+        if keyFile == nil, ProcessInfo.processInfo.environment["UPARE_DISORDER_KEY"]?.isEmpty ?? true {
+            throw ValidationError("give the key: --key-file FILE, --key-file - (standard input) or UPARE_DISORDER_KEY")
+        }
+    }
+
+    /// The key of --key-file (a file, or - for standard input) or UPARE_DISORDER_KEY.
+    func key() throws -> DisorderKey {
+        let source: String, text: String
+        switch keyFile {
+        case "-":
+            source = "the key on standard input"
+            text = String(decoding: FileHandle.standardInput.readData(ofLength: 64 << 10), as: UTF8.self)
+        case let path?:
+            source = path
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+                FileHandle.standardError.write(Data("upare: cannot read the key file \(path)\n".utf8))
+                throw UpareExit.nothingDone
+            }
+        case nil:
+            source = "UPARE_DISORDER_KEY"
+            text = ProcessInfo.processInfo.environment["UPARE_DISORDER_KEY"] ?? ""
+        }
+        do {
+            return try DisorderKey(text: text)
+        } catch {
+            FileHandle.standardError.write(Data("upare: \(source): \(error)\n".utf8))
+            throw UpareExit.nothingDone
+        }
     }
 
     /// A file to process and where its output goes.
@@ -122,22 +185,13 @@ struct DisorderBatchOptions: ParsableArguments {
     }
 
     /// Runs `transform` over every job on all threads; a failing file is
-    /// reported and the others go on. Exits 1 when any failed.
+    /// reported and the others go on. Exits 1 when some failed, 3 when all did.
     func process(encrypting: Bool, _ transform: @escaping @Sendable ([UInt8], DisorderKey) throws -> [UInt8]) throws {
-        let key: DisorderKey
-        do {
-            let text = try String(contentsOfFile: keyFile, encoding: .utf8)
-            key = try DisorderKey(text: text)
-        } catch let error as DisorderError {
-            FileHandle.standardError.write(Data("upare: \(keyFile): \(error)\n".utf8))
-            throw ExitCode.failure
-        } catch {
-            FileHandle.standardError.write(Data("upare: cannot read the key file \(keyFile)\n".utf8))
-            throw ExitCode.failure
-        }
+        let key = try self.key()
+        if isStream { return try stream(key, transform) }
         let jobs = try self.jobs(encrypting: encrypting)
-        let failures = Mutex<[String]>([])
-        let progress = Mutex(ProgressBar(total: jobs.count, label: "files"))
+        let failures = Mutex<[String: String]>([:])
+        let progress = Mutex(ProgressBar(total: jobs.count, label: "files", enabled: !json))
         let next = Mutex(0)
         let overwrite = self.overwrite, inPlace = self.inPlace
         DispatchQueue.concurrentPerform(iterations: min(threads, max(1, jobs.count))) { _ in
@@ -152,22 +206,48 @@ struct DisorderBatchOptions: ParsableArguments {
                     if !inPlace, !overwrite, FileManager.default.fileExists(atPath: job.output) {
                         throw RasterError.io("\(job.output) exists (use --overwrite)")
                     }
-                    let input = try RasterFile.read(job.input, maxSize: 512 << 20)
+                    let input = try RasterFile.read(job.input, maxSize: Self.maxFileSize)
                     let output = try transform(input, key)
                     try FileManager.default.createDirectory(
                         atPath: (job.output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                     try RasterFile.write(output, to: job.output)
                 } catch {
-                    failures.withLock { $0.append("\(job.input): \(error)") }
+                    failures.withLock { $0[job.input] = "\(error)" }
                 }
                 progress.withLock { $0.advance() }
             }
         }
         progress.withLock { $0.finish() }
         let failed = failures.withLock { $0 }
-        for line in failed.sorted() { FileHandle.standardError.write(Data("upare: \(line)\n".utf8)) }
+        for (input, reason) in failed.sorted(by: { $0.key < $1.key }) {
+            FileHandle.standardError.write(Data("upare: \(input): \(reason)\n".utf8))
+        }
         let verb = encrypting ? "scrambled" : "restored"
-        FileHandle.standardError.write(Data("\(jobs.count - failed.count) of \(jobs.count) files \(verb)\n".utf8))
-        if !failed.isEmpty { throw ExitCode.failure }
+        if json {
+            let report: [String: Any] = [
+                "action": encrypting ? "encrypt" : "decrypt", "total": jobs.count, "succeeded": jobs.count - failed.count,
+                "outputs": jobs.filter { failed[$0.input] == nil }.map { ["input": $0.input, "output": $0.output] },
+                "failures": failed.sorted(by: { $0.key < $1.key }).map { ["input": $0.key, "error": $0.value] },
+            ]
+            let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys, .withoutEscapingSlashes])
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        } else {
+            FileHandle.standardError.write(Data("\(jobs.count - failed.count) of \(jobs.count) files \(verb)\n".utf8))
+        }
+        if let code = UpareExit.batch(total: jobs.count, failed: failed.count) { throw code }
+    }
+
+    /// The largest picture read, from a file or standard input.
+    static let maxFileSize = 512 << 20
+
+    /// One picture from standard input to standard output.
+    func stream(_ key: DisorderKey, _ transform: ([UInt8], DisorderKey) throws -> [UInt8]) throws {
+        do {
+            let input = try StandardStreams.read(maxSize: Self.maxFileSize)
+            try StandardStreams.write(transform(input, key))
+        } catch {
+            FileHandle.standardError.write(Data("upare: standard input: \(error)\n".utf8))
+            throw UpareExit.nothingDone
+        }
     }
 }

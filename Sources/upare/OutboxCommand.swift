@@ -18,7 +18,7 @@ struct OutboxCommand: AsyncParsableCommand {
         let path = database ?? configuration.databasePath
         guard path.hasPrefix("postgres") || FileManager.default.fileExists(atPath: path) else {
             FileHandle.standardError.write(Data("upare: no database at \(path)\n".utf8))
-            throw ExitCode.failure
+            throw UpareExit.nothingDone
         }
         let store = try await ServerDatabase.open(location: path, logger: Logger(label: "upare"))
         let secret = try await ServerSecret.configured(configuration.secret, database: store)

@@ -9,10 +9,11 @@ final class ProgressBar {
     private var done = 0
     private var lastDrawn = Date.distantPast
 
-    init(total: Int, label: String) {
+    /// `enabled: false` keeps it quiet whatever the terminal (machine-read output).
+    init(total: Int, label: String, enabled wanted: Bool = true) {
         self.total = total
         self.label = label
-        enabled = total >= 200 && isatty(STDERR_FILENO) != 0
+        enabled = wanted && total >= 200 && isatty(STDERR_FILENO) != 0
     }
 
     func advance(by count: Int = 1) {

@@ -35,12 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
             try await ServerApplication.run(configuration: configuration, fonts: FontLibrary.standard())
         } catch let error as CaptchaError {
             FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
-            throw ExitCode.failure
+            throw UpareExit.nothingDone
         } catch let error as ServerStartupError {
             throw fail(error.reason)
         } catch let error as ServerSecretError {
             FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
-            throw ExitCode.failure
+            throw UpareExit.nothingDone
         }
     }
 }

@@ -6,32 +6,9 @@ import TestSupport
 /// `upare convert`, run as a real process.
 @Suite("upare convert")
 struct ConvertCommandTests {
-    /// The `upare` binary that `swift build` put beside the test bundle.
-    static let binary: URL? = {
-        var folder = Bundle.main.bundleURL
-        for _ in 0..<3 {
-            let candidate = folder.appendingPathComponent("upare")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return nil
-    }()
-
     static func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        guard let binary else {
-            Issue.record("the upare binary was not built next to the tests")
-            return (-1, "")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try UpareProcess.run(arguments)
+        return (result.status, result.stderr)
     }
 
     static func temporaryFolder() throws -> URL {
@@ -217,13 +194,13 @@ struct DisorderCommandTests {
         let wrong = try ConvertCommandTests.run(
             ["disorder", "decrypt", "--key-file", wrongKey.path, "--out", root.appendingPathComponent("x").path,
              encrypted.appendingPathComponent("pictures/a.png").path])
-        #expect(wrong.status == 1 && wrong.stderr.contains("wrong key"))
+        #expect(wrong.status == 3 && wrong.stderr.contains("wrong key"), "one file, and it failed: nothing done")
         let again = try ConvertCommandTests.run(
             ["disorder", "encrypt", "--key-file", keyFile.path, "--out", encrypted.path, input.appendingPathComponent("a.png").path])
         #expect(again.status == 0)  // a single file goes straight under --out
         let clash = try ConvertCommandTests.run(
             ["disorder", "encrypt", "--key-file", keyFile.path, "--out", encrypted.path, input.appendingPathComponent("a.png").path])
-        #expect(clash.status == 1 && clash.stderr.contains("exists"))
+        #expect(clash.status == 3 && clash.stderr.contains("exists"))
     }
 
     @Test("in place: the file is replaced atomically and restored exactly")

@@ -1,3 +1,4 @@
+import Fonts
 import Foundation
 public import Raster
 import Synchronization
@@ -8,6 +9,8 @@ import Synchronization
 public final class FontLibrary: Sendable {
     /// The faces of the folder, sorted by file name.
     public let faces: [FontFace]
+    /// The folder they were loaded from.
+    public let folder: String
     private let byPath: Mutex<[String: FontFace]>
 
     /// System CJK faces tried in order for `useZh` (from Debian's
@@ -42,27 +45,21 @@ public final class FontLibrary: Sendable {
             }
         }
         self.faces = faces
+        self.folder = folder
         self.byPath = Mutex(byPath)
     }
 
-    /// The library in `UPARE_FONTS`, else `fonts/` in the working folder, else
-    /// the `fonts/` folder of the source tree this binary was built from.
+    /// The library in `UPARE_FONTS`, else the faces shipped with upare: beside
+    /// the binary (a build's resources), in its installed prefix
+    /// (`<prefix>/share/upare/fonts`), or in the source tree it was built from.
     public static func standard() throws(CaptchaError) -> FontLibrary {
-        var candidates: [String] = []
         if let configured = ProcessInfo.processInfo.environment["UPARE_FONTS"], !configured.isEmpty {
-            candidates.append(configured)
+            return try FontLibrary(folder: configured)
         }
-        candidates.append(FileManager.default.currentDirectoryPath + "/fonts")
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fonts").path
-        candidates.append(source)
-        for folder in candidates {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue {
-                return try FontLibrary(folder: folder)
-            }
+        guard let folder = BundledFonts.folder else {
+            throw .font("no font folder found; set UPARE_FONTS (looked in \(BundledFonts.candidates.joined(separator: ", ")))")
         }
-        throw .font("no font folder found; set UPARE_FONTS (looked in \(candidates.joined(separator: ", ")))")
+        return try FontLibrary(folder: folder)
     }
 
     /// The face at `path`, loaded on first use.

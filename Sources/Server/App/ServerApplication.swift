@@ -85,8 +85,11 @@ public enum ServerApplication {
 
     /// Opens the database, serves until SIGINT or SIGTERM (in-flight requests
     /// finish), then closes the database.
-    public static func run(configuration: ServerConfiguration, fonts: FontLibrary) async throws {
+    public static func run(configuration given: ServerConfiguration, fonts: FontLibrary) async throws {
+        var configuration = given
+        configuration.secret = try given.resolvedSecret()
         let logger = logger(configuration)
+        logger.info("captcha fonts", metadata: ["folder": "\(fonts.folder)", "faces": "\(fonts.faces.count)"])
         if configuration.secret == nil {
             logger.warning("\(ServerSecret.storedSecretWarning)")
             FileHandle.standardError.write(Data("upare: WARNING: \(ServerSecret.storedSecretWarning)\n".utf8))

@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable {
     /// The master secret (`UPARE_SECRET`, at least 32 characters); nil keeps a
     /// random one in the database, shared by every instance using it.
     public var secret: String? = nil
+    /// A file holding the secret (`UPARE_SECRET_FILE`, or the systemd
+    /// credential `upare-secret`), read at start when `secret` is not set.
+    public var secretFile: String? = nil
     /// Failed logins allowed per account and per address in a window.
     public var loginLimits = LoginThrottle.Limits()
     /// `UPARE_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical);
@@ -60,6 +63,19 @@ public struct ServerConfiguration: Sendable {
 
     public init() {}
 
+    /// `secret`, or else the contents of `secretFile` (one trailing newline
+    /// dropped); a file that cannot be read stops the server.
+    public func resolvedSecret() throws -> String? {
+        if let secret { return secret }
+        guard let secretFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: secretFile), let text = String(data: data, encoding: .utf8) else {
+            throw ServerStartupError(reason: "cannot read the secret file \(secretFile) (UPARE_SECRET_FILE)")
+        }
+        let secret = text.hasSuffix("\n") ? String(text.dropLast()) : text
+        guard !secret.isEmpty else { throw ServerStartupError(reason: "the secret file \(secretFile) is empty") }
+        return secret
+    }
+
     /// Defaults overridden by the `UPARE_*` variables named above.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerConfiguration {
         var configuration = ServerConfiguration()
@@ -80,6 +96,13 @@ public struct ServerConfiguration: Sendable {
         if let size = environment["UPARE_MAX_BODY"].flatMap(Int.init), size > 0 { configuration.maxBodySize = size }
         if let cost = environment["UPARE_BCRYPT_COST"].flatMap(UInt8.init), (4...31).contains(cost) { configuration.bcryptCost = cost }
         if let secret = environment["UPARE_SECRET"], !secret.isEmpty { configuration.secret = secret }
+        if let file = environment["UPARE_SECRET_FILE"], !file.isEmpty {
+            configuration.secretFile = file
+        } else if let credentials = environment["CREDENTIALS_DIRECTORY"], !credentials.isEmpty,
+                  FileManager.default.fileExists(atPath: credentials + "/upare-secret") {
+            // A systemd credential (LoadCredential=upare-secret:...).
+            configuration.secretFile = credentials + "/upare-secret"
+        }
         if ["1", "true", "yes", "on"].contains(environment["UPARE_SECURE_COOKIES"]?.lowercased() ?? "") {
             configuration.secureCookies = true
         }
