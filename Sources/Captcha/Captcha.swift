@@ -48,10 +48,13 @@ public struct Captcha: Sendable {
     /// Whether `answer` solves the challenge of `key`.
     ///
     /// With `flush` (the API's parameter; `options.reset` when nil) every attempt,
-    /// right or wrong, uses the challenge up. Without it a wrong answer keeps the
-    /// challenge for another try, up to `options.maxAttempts` wrong answers; a right
-    /// one always uses it up. Empty answers, unknown slots and expired challenges
-    /// never pass.
+    /// right or wrong, uses the challenge up. Without it (ThinkPHP's
+    /// `reset=false`) a wrong answer keeps the challenge for another try, up to
+    /// `options.maxAttempts` wrong answers, and a right one keeps it for one
+    /// later use within its expiry: the page's pre-check, then the form's
+    /// submit. So a challenge passes at most twice, and only the second pass can
+    /// follow a flushless one. Empty answers, unknown slots and expired
+    /// challenges never pass.
     public func verify(_ answer: String?, for key: CaptchaKey, flush: Bool? = nil) async throws(CaptchaError) -> Bool {
         let given = secret.digest(answer: answer ?? "", slot: key.slot, caseSensitive: options.caseSensitive)
         let isEmpty = AnswerNormalizer.normalize(answer ?? "", caseSensitive: true).isEmpty
@@ -68,7 +71,10 @@ public struct Captcha: Sendable {
             try await store.recordFailure(key, limit: options.maxAttempts)
             return false
         }
-        // Of concurrent right answers only the one that removes the record passes.
+        // The first right answer without flush marks the challenge and leaves it.
+        if try await store.markChecked(key) { return true }
+        // A marked one is used up by this answer: of concurrent ones, only the
+        // answer that removes the record passes.
         guard let taken = try await store.take(key) else { return false }
         return ConstantTime.equal(taken.digest, given)
     }

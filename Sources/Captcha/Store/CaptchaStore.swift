@@ -5,11 +5,15 @@ public struct CaptchaRecord: Sendable, Equatable {
     public var digest: [UInt8]
     public var expiresAt: Date
     public var failedAttempts: Int
+    /// A right answer was checked without using the challenge up (`flush`
+    /// off, ThinkPHP's `reset=false`): one more use is left.
+    public var checked: Bool
 
-    public init(digest: [UInt8], expiresAt: Date, failedAttempts: Int = 0) {
+    public init(digest: [UInt8], expiresAt: Date, failedAttempts: Int = 0, checked: Bool = false) {
         self.digest = digest
         self.expiresAt = expiresAt
         self.failedAttempts = failedAttempts
+        self.checked = checked
     }
 }
 
@@ -25,4 +29,8 @@ public protocol CaptchaStore: Sendable {
     func take(_ key: CaptchaKey) async throws(CaptchaError) -> CaptchaRecord?
     /// Counts a wrong answer; drops the challenge once `limit` wrong answers are reached.
     func recordFailure(_ key: CaptchaKey, limit: Int) async throws(CaptchaError)
+    /// Marks the challenge of `key` as checked (see `CaptchaRecord.checked`).
+    /// Atomic like `take`: true for the one call that marked it; false when it
+    /// was marked already, or is gone.
+    func markChecked(_ key: CaptchaKey) async throws(CaptchaError) -> Bool
 }

@@ -93,6 +93,15 @@ public final class MemoryCaptchaStore: CaptchaStore {
         lock(for: key).shard.withLock { $0.entries.removeValue(forKey: key)?.record }
     }
 
+    public func markChecked(_ key: CaptchaKey) async throws(CaptchaError) -> Bool {
+        lock(for: key).shard.withLock { shard in
+            guard var entry = shard.entries[key], !entry.record.checked else { return false }
+            entry.record.checked = true
+            shard.entries[key] = entry
+            return true
+        }
+    }
+
     public func recordFailure(_ key: CaptchaKey, limit: Int) async throws(CaptchaError) {
         lock(for: key).shard.withLock { shard in
             guard var entry = shard.entries[key] else { return }

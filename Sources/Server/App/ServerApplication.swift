@@ -6,7 +6,7 @@ import NIOPosix
 
 /// The upare HTTP API on Hummingbird.
 public enum ServerApplication {
-    /// The router of `EndpointTable` on `services`, behind the metrics,
+    /// The router of `EndpointTable` on `services`, behind the metrics, CORS,
     /// envelope, origin-check and rate-limit middleware. `captchaSeeds` is for
     /// tests only (known captcha answers).
     public static func router(
@@ -16,6 +16,9 @@ public enum ServerApplication {
         ServerMetrics.start()
         let router = Router(context: ServerRequestContext.self)
         router.add(middleware: MetricsMiddleware())
+        // CORS outside the envelope: its headers go on error replies too, so
+        // that a listed page can read why it was refused.
+        router.add(middleware: AllowListCORSMiddleware(origins: configuration.allowedOrigins))
         router.add(middleware: EnvelopeMiddleware())
         router.add(middleware: OriginCheckMiddleware(allowed: configuration.allowedOrigins))
         router.add(middleware: RateLimitMiddleware(

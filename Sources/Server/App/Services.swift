@@ -31,6 +31,8 @@ public struct Services: Sendable {
     /// The bound on concurrent picture and scrypt jobs.
     public var heavyWork: HeavyWork
     public var now: @Sendable () -> Date
+    /// The signer of `captcha_token`s.
+    let captchaTokens: CaptchaTokens
 
     public init(
         configuration: ServerConfiguration, database: ServerDatabase, captcha: Captcha, secret: ServerSecret,
@@ -58,6 +60,7 @@ public struct Services: Sendable {
         sns = SNSStore(database: database)
         rateLimiter = RateLimiter(now: now)
         heavyWork = HeavyWork(limit: configuration.heavyJobs)
+        captchaTokens = CaptchaTokens(secret: secret.derive("captcha-token"))
     }
 
     /// Requests per OAuth client, at the token endpoint and with its bearer tokens.
@@ -71,6 +74,12 @@ public struct Services: Sendable {
             sessions: sessions, users: users, tokens: tokens,
             clientLimit: perClientLimit.map { (rateLimiter, $0) }, now: now)
     }
+
+    /// The captcha check of every endpoint behind a captcha, by cookie or `captcha_token`.
+    public var captchaSlot: CaptchaSlot {
+        CaptchaSlot(captcha: captcha, tokens: captchaTokens, now: now)
+    }
+
 
     /// Password checks behind the failed-login throttle.
     public var passwordLogin: PasswordLogin {

@@ -11,6 +11,8 @@ import Hummingbird
 public enum EndpointTable {
     typealias P = Endpoint.Parameter
 
+    static let captchaToken = P(name: "captcha_token", description: "the challenge of Image/captcha in JSON mode, instead of the session cookie")
+
     static let responseType = P(name: "response_type", description: "json (default): the envelope; code: the bare error_code as text/plain")
 
     /// The API's endpoints, in the spec's order.
@@ -39,15 +41,19 @@ public enum EndpointTable {
     static let image: [Endpoint] = [
         Endpoint(
             path: "/api/Image/captcha", methods: ["get", "post"], tag: "Image",
-            summary: "A new captcha picture for this browser session and scenario (sets the upare_session cookie)",
-            parameters: [P(name: "type", description: "png (default), jpg or bmp"), P(name: "id", description: "scenario id")],
-            reply: .picture, errors: [100004, 201204], rate: .captcha,
+            summary: "A new captcha for this browser session and scenario (sets the upare_session cookie), or, in JSON mode, for a captcha_token",
+            parameters: [
+                P(name: "type", description: "png (default), jpg or bmp"), P(name: "id", description: "scenario id"),
+                P(name: "response_type", description: "json: the envelope with captcha_token, image (a data URI) and expires_in, and no cookie"),
+            ],
+            reply: .pictureOrEnvelope(["captcha_token", "image", "expires_in"]), errors: [100004, 201204], rate: .captcha,
             handler: { try await $0.image.captcha($1.request, $1.parameters) }),
         Endpoint(
             path: "/api/Image/captchaVerify", methods: ["get", "post"], tag: "Image", summary: "Checks an answer",
             parameters: [
                 P(name: "captcha", description: "the answer"), P(name: "id", description: "scenario id"),
-                P(name: "flush", description: "yes (default): the challenge is used up whatever the answer; no: kept after a wrong answer"),
+                captchaToken,
+                P(name: "flush", description: "yes (default): the challenge is used up whatever the answer; no: kept after a wrong answer (up to the attempt cap) and after a right one for one later use (a pre-check before the form's submit)"),
             ],
             errors: [200002, 100004, 201204], rate: .verify,
             handler: { try await $0.image.verify($1.request, $1.parameters) }),
@@ -84,7 +90,7 @@ public enum EndpointTable {
                 P(name: "username", required: true, description: "username or e-mail address"),
                 P(name: "password", required: true, description: "password"),
                 P(name: "captcha", required: true, description: "answer to /api/Image/captcha"),
-                P(name: "id", description: "the captcha's scenario id"),
+                P(name: "id", description: "the captcha's scenario id"), captchaToken,
                 P(name: "remember", type: "boolean", description: "a 30-day session"),
             ],
             reply: .envelope(["uid", "username", "email", "email_confirmed", "session_expires_in"]),
@@ -105,7 +111,7 @@ public enum EndpointTable {
             parameters: [
                 P(name: "medium", description: "e-mail address or phone number; default the caller's e-mail"),
                 P(name: "captcha", description: "answer to /api/Image/captcha; required unless signed in"),
-                P(name: "id", description: "the captcha's scenario id"),
+                P(name: "id", description: "the captcha's scenario id"), captchaToken,
             ],
             reply: .envelope(["expires_in"]), errors: [202007, 202101, 200002, 100004, 100005, 201204], rate: .sendcode,
             handler: { try await $0.user.sendCode($1.request, $1.parameters) }),
@@ -140,7 +146,7 @@ public enum EndpointTable {
             path: "/api/User/modifyBasicInfo", methods: ["post"], tag: "User settings", summary: "Changes password, nickname, e-mail, phone",
             parameters: [
                 P(name: "captcha", required: true, description: "answer to /api/Image/captcha"),
-                P(name: "id", description: "the captcha's scenario id"),
+                P(name: "id", description: "the captcha's scenario id"), captchaToken,
                 P(name: "password", description: "the current password: required to change the password or the e-mail address"),
                 P(name: "newpassword", description: "new password"), P(name: "confirm", description: "the new password again"),
                 P(name: "nickname", description: "1 to 32 characters"), P(name: "email", description: "e-mail address"),
@@ -192,9 +198,11 @@ public enum EndpointTable {
                 P(name: "type", required: true, description: "reg or log"), P(name: "username", required: true, description: "username"),
                 P(name: "password", required: true, description: "password"), P(name: "confirm", description: "the password again (reg)"),
                 P(name: "email", description: "e-mail address (reg)"),
+                P(name: "captcha", description: "answer to /api/Image/captcha (log)"),
+                P(name: "id", description: "the captcha's scenario id"), captchaToken,
             ],
             reply: .envelope(["uid", "username", "email", "channel"]),
-            errors: [100004, 202002, 202003, 202102, 202103, 202201, 201204], rate: .login,
+            errors: [100004, 200002, 202002, 202003, 202102, 202103, 202201, 201204], rate: .login,
             handler: { try await $0.sns.snsreg($1.request, $1.context, $1.parameters) }),
         Endpoint(
             path: "/api/User/unbind", methods: ["post"], tag: "Social accounts", summary: "Unbinds the caller's social account",

@@ -1,11 +1,18 @@
 public import Captcha
-public import Hummingbird
+import Foundation
+import Hummingbird
 
-/// The captcha slot of a browser session and scenario (the spec's `id`), and
-/// the one captcha check every endpoint behind a captcha makes. The store is
-/// keyed by the SHA-256 of the session token, never by the token itself: a
-/// row read from `captcha_challenges` names no live session.
-public enum CaptchaSlot {
+/// Which challenge a request answers, and the one captcha check every
+/// endpoint behind a captcha makes. A request names its challenge by
+/// `captcha_token` (the cookie-less JSON mode) or else by its session cookie
+/// and scenario (`id`). Session slots are keyed by the SHA-256 of the session
+/// token, never the token itself: a row of `captcha_challenges` names no live
+/// session.
+public struct CaptchaSlot: Sendable {
+    let captcha: Captcha
+    let tokens: CaptchaTokens
+    let now: @Sendable () -> Date
+
     /// The slot of `session` (a cookie value) and `scenario`; 100004 for a bad scenario id.
     public static func key(session: String, scenario: String?) throws(APIError) -> CaptchaKey {
         do {
@@ -15,12 +22,26 @@ public enum CaptchaSlot {
         }
     }
 
-    /// Checks the answer `captcha` against the challenge of the request's
-    /// session and `id` and uses it up, or fails with 200002.
-    public static func require(_ captcha: Captcha, _ request: Request, _ parameters: Parameters) async throws {
-        guard let session = ClientSession.existing(in: request),
-              let key = try? key(session: session, scenario: parameters["id"]),
-              try await captcha.verify(parameters["captcha"], for: key, flush: true)
-        else { throw ErrorCatalogue.invalidCaptcha }
+    /// The slot the request answers: its `captcha_token`'s, else its session's
+    /// for `id`; nil when it names none (no cookie, or a bad, stale or
+    /// foreign-scenario token).
+    func key(_ request: Request, _ parameters: Parameters) throws(APIError) -> CaptchaKey? {
+        let scenario = parameters["id"] ?? ""
+        if let token = parameters["captcha_token"], !token.isEmpty {
+            return tokens.slot(of: token, scenario: scenario, now: now())
+        }
+        guard let session = ClientSession.existing(in: request) else { return nil }
+        return try Self.key(session: session, scenario: scenario)
+    }
+
+    /// Whether the request's `captcha` answers its challenge (see `Captcha.verify` for `flush`).
+    func check(_ request: Request, _ parameters: Parameters, flush: Bool) async throws -> Bool {
+        guard let key = try key(request, parameters) else { return false }
+        return try await captcha.verify(parameters["captcha"], for: key, flush: flush)
+    }
+
+    /// Checks the request's answer and uses its challenge up, or fails with 200002.
+    func require(_ request: Request, _ parameters: Parameters) async throws {
+        guard try await check(request, parameters, flush: true) else { throw ErrorCatalogue.invalidCaptcha }
     }
 }

@@ -20,12 +20,16 @@ struct ImageRoutes: Sendable {
     /// The largest picture `Image/disorder` takes, checked before decoding.
     let pictureLimits: DecodeLimits
     let authenticator: Authenticator
+    let slots: CaptchaSlot
+    let tokens: CaptchaTokens
     let now: @Sendable () -> Date
     /// Tests only: fixes each captcha's seed so that its answer is known.
     let seeds: (@Sendable () -> UInt64?)?
 
     init(services: Services, authenticator: Authenticator, seeds: (@Sendable () -> UInt64?)? = nil) {
         self.authenticator = authenticator
+        slots = services.captchaSlot
+        tokens = services.captchaTokens
         now = services.now
         let configuration = services.configuration
         captcha = services.captcha
@@ -39,24 +43,21 @@ struct ImageRoutes: Sendable {
         self.seeds = seeds
     }
 
-    /// The picture of a new challenge for (session, `id`), with no-cache headers.
+    /// The picture of a new challenge for (session, `id`), with no-cache
+    /// headers; or, asked for JSON (`response_type=json`, or `Accept:
+    /// application/json`), the envelope with a `captcha_token` for the
+    /// challenge, the picture as a data URI and `expires_in`, and no cookie.
     func captcha(_ request: Request, _ parameters: Parameters) async throws -> Response {
         let format: ImageFormat
         switch parameters["type"]?.lowercased() {
         case nil, "", "png": format = .png
         case "jpg", "jpeg": format = .jpeg
         case "bmp": format = .bmp
-        default: throw ErrorCatalogue.validationFailed
+        default: throw ErrorCatalogue.validationFailed.because("type must be png, jpg or bmp")
         }
+        if Self.wantsJSON(request, parameters) { return try await tokenCaptcha(request, parameters, format: format) }
         let session = ClientSession.identify(request)
-        let key = try CaptchaSlot.key(session: session.id, scenario: parameters["id"])
-        let image: CaptchaImage
-        do {
-            image = try await captcha.generate(for: key, format: format, seed: seeds?())
-        } catch {
-            throw ErrorCatalogue.internalError
-        }
-        ServerMetrics.captchaGenerated(format: format.fileExtension)
+        let image = try await challenge(for: CaptchaSlot.key(session: session.id, scenario: parameters["id"]), format: format)
         var headers: HTTPFields = [
             .contentType: image.mimeType, .cacheControl: "no-store, no-cache, must-revalidate, max-age=0", .expires: "0",
         ]
@@ -66,17 +67,57 @@ struct ImageRoutes: Sendable {
         return response
     }
 
-    /// Checks `captcha` against the challenge of (session, `id`); `flush`
-    /// (default yes) uses the challenge up whatever the answer.
+    /// A new challenge in `key`'s slot, as a picture; counted in the metrics.
+    func challenge(for key: CaptchaKey, format: ImageFormat) async throws -> CaptchaImage {
+        let image: CaptchaImage
+        do {
+            image = try await captcha.generate(for: key, format: format, seed: seeds?())
+        } catch {
+            throw ErrorCatalogue.internalError
+        }
+        ServerMetrics.captchaGenerated(format: format.fileExtension)
+        return image
+    }
+
+    /// `response_type=json`, or an `Accept` that names JSON and no picture type.
+    static func wantsJSON(_ request: Request, _ parameters: Parameters) -> Bool {
+        switch parameters["response_type"]?.lowercased() {
+        case "json": return true
+        case nil, "": break
+        default: return false
+        }
+        let accept = request.headers[.accept]?.lowercased() ?? ""
+        return accept.contains("application/json") && !accept.contains("image/")
+    }
+
+    /// A challenge in a slot of its own, named by a signed `captcha_token`.
+    func tokenCaptcha(_ request: Request, _ parameters: Parameters, format: ImageFormat) async throws -> Response {
+        let scenario = parameters["id"] ?? ""
+        _ = try CaptchaSlot.key(session: "", scenario: scenario)  // the scenario id's own checks (100004)
+        let lifetime = captcha.options.expire
+        let token = tokens.issue(scenario: scenario, expiresAt: now().addingTimeInterval(TimeInterval(lifetime)))
+        guard let key = tokens.slot(of: token, scenario: scenario, now: now()) else { throw ErrorCatalogue.internalError }
+        let image = try await challenge(for: key, format: format)
+        var response = Envelope.success(Envelope.apiURI(request), [
+            "captcha_token": token, "expires_in": lifetime,
+            "image": image.dataURI,
+        ])
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// Checks `captcha` against the challenge of `captcha_token`, or of
+    /// (session, `id`); `flush` (default yes) uses the challenge up whatever the
+    /// answer, `flush=no` keeps it after a wrong answer (up to the cap) and
+    /// after a right one for one later use.
     func verify(_ request: Request, _ parameters: Parameters) async throws -> Response {
-        guard let session = ClientSession.existing(in: request) else { throw ErrorCatalogue.captchaVerificationFailed }
         let flush: Bool
         switch parameters["flush"]?.lowercased() {
         case nil, "", "yes", "true", "1": flush = true
         case "no", "false", "0": flush = false
-        default: throw ErrorCatalogue.validationFailed
+        default: throw ErrorCatalogue.validationFailed.because("flush must be yes or no")
         }
-        let passed = try await captcha.verify(parameters["captcha"], for: CaptchaSlot.key(session: session, scenario: parameters["id"]), flush: flush)
+        let passed = try await slots.check(request, parameters, flush: flush)
         ServerMetrics.captchaVerified(passed: passed, scenario: parameters["id"] ?? "")
         guard passed else { throw ErrorCatalogue.captchaVerificationFailed }
         return Envelope.success(Envelope.apiURI(request))

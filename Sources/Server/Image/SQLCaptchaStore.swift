@@ -27,10 +27,13 @@ public final class SQLCaptchaStore: CaptchaStore {
         var digest: Data
         var expires_at: Double
         var failed_attempts: Int
+        var checked: Bool
     }
 
     private func record(_ row: Row) -> CaptchaRecord {
-        CaptchaRecord(digest: Array(row.digest), expiresAt: Date(timeIntervalSince1970: row.expires_at), failedAttempts: row.failed_attempts)
+        CaptchaRecord(
+            digest: Array(row.digest), expiresAt: Date(timeIntervalSince1970: row.expires_at), failedAttempts: row.failed_attempts,
+            checked: row.checked)
     }
 
     public func save(_ record: CaptchaRecord, for key: CaptchaKey) async throws(CaptchaError) {
@@ -54,13 +57,14 @@ public final class SQLCaptchaStore: CaptchaStore {
     static func write(_ batch: [Pending], to database: any SQLDatabase, sweepBefore now: Double?) async throws {
         var latest: [String: Pending] = [:]
         for item in batch { latest[item.slot] = item }
-        var insert = database.insert(into: "captcha_challenges").columns("slot", "digest", "expires_at", "failed_attempts")
+        var insert = database.insert(into: "captcha_challenges").columns("slot", "digest", "expires_at", "failed_attempts", "checked")
         for slot in latest.keys.sorted() {
             guard let item = latest[slot] else { continue }
-            insert = insert.values(SQLBind(item.slot), SQLBind(item.digest), SQLBind(item.expiresAt), SQLLiteral.numeric("0"))
+            insert = insert.values(SQLBind(item.slot), SQLBind(item.digest), SQLBind(item.expiresAt), SQLLiteral.numeric("0"), SQLBind(false))
         }
         try await insert.onConflict(with: ["slot"]) { conflict in
             conflict.set(excludedValueOf: "digest").set(excludedValueOf: "expires_at").set("failed_attempts", to: SQLLiteral.numeric("0"))
+                .set("checked", to: SQLBind(false))
         }.run()
         if let now {
             try await database.delete(from: "captcha_challenges").where("expires_at", .lessThan, SQLBind(now)).run()
@@ -69,7 +73,7 @@ public final class SQLCaptchaStore: CaptchaStore {
 
     public func peek(_ key: CaptchaKey) async throws(CaptchaError) -> CaptchaRecord? {
         do {
-            return try await database.select().columns("digest", "expires_at", "failed_attempts").from("captcha_challenges")
+            return try await database.select().columns("digest", "expires_at", "failed_attempts", "checked").from("captcha_challenges")
                 .where("slot", .equal, SQLBind(key.slot)).first(decoding: Row.self).map(record)
         } catch {
             throw .store("cannot read the challenge: \(type(of: error))")
@@ -79,10 +83,22 @@ public final class SQLCaptchaStore: CaptchaStore {
     public func take(_ key: CaptchaKey) async throws(CaptchaError) -> CaptchaRecord? {
         do {
             return try await database.raw("""
-                DELETE FROM captcha_challenges WHERE slot = \(bind: key.slot) RETURNING digest, expires_at, failed_attempts
+                DELETE FROM captcha_challenges WHERE slot = \(bind: key.slot) RETURNING digest, expires_at, failed_attempts, checked
                 """).first(decoding: Row.self).map(record)
         } catch {
             throw .store("cannot take the challenge: \(type(of: error))")
+        }
+    }
+
+    public func markChecked(_ key: CaptchaKey) async throws(CaptchaError) -> Bool {
+        do {
+            // One statement: of concurrent marks exactly one changes the row.
+            return try await database.raw("""
+                UPDATE captcha_challenges SET checked = \(bind: true)
+                WHERE slot = \(bind: key.slot) AND checked = \(bind: false) RETURNING slot
+                """).first() != nil
+        } catch {
+            throw .store("cannot mark the challenge: \(type(of: error))")
         }
     }
 

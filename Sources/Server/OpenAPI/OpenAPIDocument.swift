@@ -140,12 +140,15 @@ public enum OpenAPIDocument {
                 ]]],
             ]
         case .picture:
-            responses["200"] = [
-                "description": "the picture",
-                "content": Dictionary(uniqueKeysWithValues: ["image/png", "image/jpeg", "image/bmp"].map {
-                    ($0, ["schema": ["type": "string", "format": "binary"]])
-                }),
-            ]
+            responses["200"] = ["description": "the picture", "content": pictures]
+        case .pictureOrEnvelope(let keys):
+            var properties: [String: Any] = [:]
+            for key in keys { properties[key] = [String: Any]() }
+            var content = pictures
+            content["application/json"] = ["schema": [
+                "allOf": [["$ref": "#/components/schemas/Envelope"], ["type": "object", "properties": properties]],
+            ]]
+            responses["200"] = ["description": "the picture; asked for JSON, the envelope", "content": content]
         case .redirectOrPage:
             responses["200"] = [
                 "description": "json: the envelope with authorization_code; code: the consent page",
@@ -158,5 +161,12 @@ public enum OpenAPIDocument {
         }
         operation["responses"] = responses
         return operation
+    }
+
+    /// The picture formats a picture reply may take.
+    static var pictures: [String: Any] {
+        Dictionary(uniqueKeysWithValues: ["image/png", "image/jpeg", "image/bmp"].map {
+            ($0, ["schema": ["type": "string", "format": "binary"]] as [String: Any])
+        })
     }
 }

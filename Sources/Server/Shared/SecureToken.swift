@@ -23,6 +23,14 @@ enum SecureToken {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// The bytes of base64url text without padding; nil for anything else.
+    static func decodeBase64URL(_ text: String) -> [UInt8]? {
+        guard text.utf8.allSatisfy(isBase64URL) else { return nil }
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
+        return Data(base64Encoded: standard).map(Array.init)
+    }
+
     static func isBase64URL(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),

@@ -246,6 +246,10 @@ enum Migrations {
             )
             """,
         ]),
+        // A right answer checked with flush=no leaves one more use (ThinkPHP's reset=false).
+        (13, "captcha pre-checks", [
+            "ALTER TABLE captcha_challenges ADD COLUMN checked {{bool}} NOT NULL DEFAULT FALSE",
+        ]),
     ]
 
     /// Applies the missing steps, each in its own transaction on one
