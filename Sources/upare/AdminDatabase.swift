@@ -11,7 +11,7 @@ struct DatabaseOption: ParsableArguments {
 
     func open() async throws -> ServerDatabase {
         try await ServerDatabase.open(
-            location: database ?? ServerConfiguration.fromEnvironment().databasePath, logger: Logger(label: "upare"))
+            location: database ?? (try ServerConfiguration.fromEnvironment().databasePath), logger: Logger(label: "upare"))
     }
 
     /// Runs `body` with the database open, and closes it whatever happens.

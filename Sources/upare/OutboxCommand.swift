@@ -14,7 +14,7 @@ struct OutboxCommand: AsyncParsableCommand {
     var limit = 20
 
     func run() async throws {
-        let configuration = ServerConfiguration.fromEnvironment()
+        let configuration = try ServerConfiguration.fromEnvironment()
         let path = database ?? configuration.databasePath
         guard path.hasPrefix("postgres") || FileManager.default.fileExists(atPath: path) else {
             FileHandle.standardError.write(Data("upare: no database at \(path)\n".utf8))

@@ -15,22 +15,23 @@ struct ServeCommand: AsyncParsableCommand {
     var port: Int?
     @Option(help: "SQLite database file, created on first start, or postgres://user:password@host:port/database (default upare.sqlite, or UPARE_DATABASE).")
     var database: String?
+    @Option(help: "A JSON file of settings (docs/configuration.md), or UPARE_CONFIG; each UPARE_ variable wins over it.")
+    var config: String?
 
     func run() async throws {
-        var configuration = ServerConfiguration.fromEnvironment()
+        let environment = ProcessInfo.processInfo.environment
+        var configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration.load(file: config ?? environment["UPARE_CONFIG"], environment: environment)
+        } catch let error as ConfigurationError {
+            throw fail(error.description)
+        }
         if let host { configuration.host = host }
         if let port {
             guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535") }
             configuration.port = port
         }
         if let database { configuration.databasePath = database }
-        if let path = ProcessInfo.processInfo.environment["UPARE_SNS_PROVIDERS"], !path.isEmpty {
-            do {
-                configuration.snsProviders = try SNSProvider.load(path: path)
-            } catch {
-                throw fail("UPARE_SNS_PROVIDERS: \(error)")
-            }
-        }
         do {
             try await ServerApplication.run(configuration: configuration, fonts: FontLibrary.standard())
         } catch let error as CaptchaError {
@@ -38,6 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw UpareExit.nothingDone
         } catch let error as ServerStartupError {
             throw fail(error.reason)
+        } catch let error as ConfigurationError {
+            throw fail(error.description)
         } catch let error as ServerSecretError {
             FileHandle.standardError.write(Data("upare: \(error)\n".utf8))
             throw UpareExit.nothingDone

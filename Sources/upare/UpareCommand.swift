@@ -14,7 +14,7 @@ struct UpareCommand: AsyncParsableCommand {
         version: UpareVersion.text,
         subcommands: [
             ServeCommand.self, OutboxCommand.self, UserCommand.self, ClientCommand.self, ConvertCommand.self,
-            CaptchaCommand.self, DisorderCommand.self, BenchCommand.self, EndpointsCommand.self,
+            CaptchaCommand.self, DisorderCommand.self, BenchCommand.self, EndpointsCommand.self, SettingsCommand.self,
         ])
 
     /// ArgumentParser's own loop, with upare's exit codes: its usage errors
@@ -28,7 +28,9 @@ struct UpareCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            let code = exitCode(for: error)
+            var code = exitCode(for: error)
+            // Any failure that is not a usage error or a batch's own code means nothing was done.
+            if !(error is ExitCode), code == .failure { code = UpareExit.nothingDone }
             let message = fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { print(message) }

@@ -22,7 +22,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let line = readLine(strippingNewline: true) else { throw fail("no password on standard input") }
-            let cost = bcryptCost ?? ServerConfiguration.fromEnvironment().bcryptCost
+            let cost = try bcryptCost ?? ServerConfiguration.fromEnvironment().bcryptCost
             do {
                 let name = try AccountRules.username(username)
                 let password = try AccountRules.password(line, username: name)

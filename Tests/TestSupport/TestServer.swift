@@ -117,6 +117,11 @@ public final class TestServer: Sendable {
         captchaAnswer(captcha, seed: seeds.last)
     }
 
+    /// The answer of the most recent captcha served, drawn for `scenario` (which may have options of its own).
+    public func lastAnswer(for scenario: String) -> String {
+        captchaAnswer(services.captchas.captcha(for: scenario), seed: seeds.last)
+    }
+
     public func test<Value>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         let result: Value
         do {

@@ -127,4 +127,19 @@ struct ConventionTests {
         let figures = try #require(try JSONSerialization.jsonObject(with: bench.stdout) as? [String: Any])
         #expect((figures["single_per_second"] as? Double ?? 0) > 0 && figures["peak_memory_mib"] != nil)
     }
+
+    @Test("serve --config: a setting that does not fit stops the start with its name, exit 3")
+    func badConfiguration() throws {
+        let folder = try UpareProcess.temporaryFolder("config")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("upare.json")
+        try Data(#"{"captcha": {"login": {"length": 99}}}"#.utf8).write(to: file)
+        let result = try UpareProcess.run(["serve", "--config", file.path, "--port", "0"], in: folder)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("captcha.login.length") && result.stderr.contains("1...12"), "\(result.stderr)")
+        var environment = ProcessInfo.processInfo.environment
+        environment["UPARE_PORT"] = "not a port"
+        let fromEnvironment = try UpareProcess.run(["serve"], environment: environment, in: folder)
+        #expect(fromEnvironment.status == 3 && fromEnvironment.stderr.contains("UPARE_PORT"), "\(fromEnvironment.stderr)")
+    }
 }

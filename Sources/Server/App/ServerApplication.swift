@@ -35,17 +35,21 @@ public enum ServerApplication {
         now: @escaping @Sendable () -> Date = Date.init
     ) async throws -> Services {
         let secret = try await ServerSecret.configured(configuration.secret, database: database)
-        // The deployment's own captcha style, keyed by its secret: a solver
-        // trained on the public style transfers badly to it.
-        let style = CaptchaStyle.keyed(
-            secret: secret.derive("captcha-style"), difficulty: configuration.captcha.difficulty,
-            faceCount: fonts.faces.count)
-        let captcha = try Captcha(
-            options: configuration.captcha, fonts: fonts, style: style,
-            secret: CaptchaSecret(bytes: secret.derive("captcha")),
-            store: SQLCaptchaStore(database: database, now: now), now: now)
+        let store = SQLCaptchaStore(database: database, now: now)
+        func engine(_ options: CaptchaOptions) throws -> Captcha {
+            // The deployment's own captcha style, keyed by its secret: a solver
+            // trained on the public style transfers badly to it.
+            let style = CaptchaStyle.keyed(
+                secret: secret.derive("captcha-style"), difficulty: options.difficulty, faceCount: fonts.faces.count)
+            return try Captcha(
+                options: options, fonts: fonts, style: style, secret: CaptchaSecret(bytes: secret.derive("captcha")),
+                store: store, now: now)
+        }
+        let captchas = CaptchaScenarios(
+            standard: try engine(configuration.captcha),
+            scenarios: try configuration.captchaScenarios.mapValues(engine))
         return Services(
-            configuration: configuration, database: database, captcha: captcha, secret: secret,
+            configuration: configuration, database: database, captchas: captchas, secret: secret,
             mailer: mailer(configuration: configuration, database: database, secret: secret, now: now), now: now)
     }
 
@@ -91,7 +95,12 @@ public enum ServerApplication {
     public static func run(configuration given: ServerConfiguration, fonts: FontLibrary) async throws {
         var configuration = given
         configuration.secret = try given.resolvedSecret()
+        try configuration.validateForStart()
         let logger = logger(configuration)
+        if configuration.captchaTestMode {
+            logger.warning("captcha TEST MODE: the answer \(CaptchaSlot.TestAnswer.pass) always passes; never in production")
+            FileHandle.standardError.write(Data("upare: WARNING: captcha test mode is on (UPARE_CAPTCHA_TEST_MODE)\n".utf8))
+        }
         logger.info("captcha fonts", metadata: ["folder": "\(fonts.folder)", "faces": "\(fonts.faces.count)"])
         if configuration.secret == nil {
             logger.warning("\(ServerSecret.storedSecretWarning)")

@@ -24,6 +24,15 @@ public struct ServerConfiguration: Sendable {
     public var mailFrom = "upare@localhost"
     /// The captcha options (ThinkPHP names) of `Image/captcha`.
     public var captcha = CaptchaOptions()
+    /// Options of the scenarios (the spec's `id`) that have their own
+    /// (think-captcha's `captcha.<name>` sections); other scenarios use `captcha`.
+    public var captchaScenarios: [String: CaptchaOptions] = [:]
+    /// For integrators' end-to-end tests only: the answer `CaptchaTestMode.pass`
+    /// always passes and `CaptchaTestMode.fail` always fails. Refused at start
+    /// off loopback unless `captchaTestModeAnywhere`; logged at every start.
+    public var captchaTestMode = false
+    /// Allows the test mode on any address (a closed test network).
+    public var captchaTestModeAnywhere = false
     /// bcrypt's cost for passwords (`UPARE_BCRYPT_COST`, 4...31).
     public var bcryptCost: UInt8 = 12
     /// The master secret (`UPARE_SECRET`, at least 32 characters); nil keeps a
@@ -76,53 +85,20 @@ public struct ServerConfiguration: Sendable {
         return secret
     }
 
-    /// Defaults overridden by the `UPARE_*` variables named above.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ServerConfiguration {
-        var configuration = ServerConfiguration()
-        if let host = environment["UPARE_HOST"], !host.isEmpty { configuration.host = host }
-        if let port = environment["UPARE_PORT"].flatMap(Int.init), (1...65535).contains(port) { configuration.port = port }
-        if let path = environment["UPARE_DATABASE"], !path.isEmpty { configuration.databasePath = path }
-        if environment["UPARE_RATE_LIMITS"]?.lowercased() == "off" { configuration.rateLimits.enabled = false }
-        if let instances = environment["UPARE_INSTANCES"].flatMap(Int.init), (1...1024).contains(instances) {
-            configuration.rateLimits.instances = instances
+    /// The settings of the environment alone (`load(file:environment:)` without a file).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerConfiguration {
+        try load(environment: environment)
+    }
+
+    /// Refuses what is safe only on a developer's machine: the captcha test
+    /// mode anywhere but on a loopback address, unless explicitly allowed.
+    public func validateForStart() throws {
+        guard captchaTestMode, !captchaTestModeAnywhere else { return }
+        let loopback = ["127.0.0.1", "::1", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
+        guard loopback else {
+            throw ConfigurationError(
+                "UPARE_CAPTCHA_TEST_MODE (captchaTestMode) makes captchas pass with a known answer; it is refused on \(host), "
+                + "which is not a loopback address. Bind to 127.0.0.1, or set UPARE_CAPTCHA_TEST_MODE_ANYWHERE=1 for a test network")
         }
-        if let proxies = environment["UPARE_TRUSTED_PROXIES"] {
-            configuration.trustedProxies = Set(proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        }
-        if let command = environment["UPARE_SENDMAIL"], !command.isEmpty {
-            configuration.sendmailCommand = command.split(separator: " ").map(String.init)
-        }
-        if let from = environment["UPARE_MAIL_FROM"], !from.isEmpty { configuration.mailFrom = from }
-        if let size = environment["UPARE_MAX_BODY"].flatMap(Int.init), size > 0 { configuration.maxBodySize = size }
-        if let cost = environment["UPARE_BCRYPT_COST"].flatMap(UInt8.init), (4...31).contains(cost) { configuration.bcryptCost = cost }
-        if let secret = environment["UPARE_SECRET"], !secret.isEmpty { configuration.secret = secret }
-        if let file = environment["UPARE_SECRET_FILE"], !file.isEmpty {
-            configuration.secretFile = file
-        } else if let credentials = environment["CREDENTIALS_DIRECTORY"], !credentials.isEmpty,
-                  FileManager.default.fileExists(atPath: credentials + "/upare-secret") {
-            // A systemd credential (LoadCredential=upare-secret:...).
-            configuration.secretFile = credentials + "/upare-secret"
-        }
-        if ["1", "true", "yes", "on"].contains(environment["UPARE_SECURE_COOKIES"]?.lowercased() ?? "") {
-            configuration.secureCookies = true
-        }
-        if let jobs = environment["UPARE_HEAVY_JOBS"].flatMap(Int.init), (1...1024).contains(jobs) { configuration.heavyJobs = jobs }
-        if let pixels = environment["UPARE_DISORDER_MAX_PIXELS"].flatMap(Int.init), pixels > 0 {
-            configuration.disorderLimits.maxPixels = pixels
-        }
-        if let loops = environment["UPARE_EVENT_LOOPS"].flatMap(Int.init), (1...256).contains(loops) { configuration.eventLoops = loops }
-        for (name, path) in [("UPARE_HEADER_TIMEOUT", \ServerConfiguration.timeouts.header),
-                             ("UPARE_BODY_TIMEOUT", \ServerConfiguration.timeouts.body),
-                             ("UPARE_IDLE_TIMEOUT", \ServerConfiguration.timeouts.idle)] {
-            if let seconds = environment[name].flatMap(Double.init), seconds > 0, seconds <= 86_400 {
-                configuration[keyPath: path] = .nanoseconds(Int64(seconds * 1e9))
-            }
-        }
-        if let origins = environment["UPARE_CORS_ORIGINS"] {
-            configuration.allowedOrigins = Set(origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-        }
-        if let issuer = environment["UPARE_ISSUER"], !issuer.isEmpty { configuration.publicURL = issuer }
-        if let level = environment["UPARE_LOG_LEVEL"].flatMap({ Logger.Level(rawValue: $0.lowercased()) }) { configuration.logLevel = level }
-        return configuration
     }
 }

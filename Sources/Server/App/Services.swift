@@ -9,7 +9,10 @@ import Hummingbird
 public struct Services: Sendable {
     public var configuration: ServerConfiguration
     public var database: ServerDatabase
-    public var captcha: Captcha
+    /// The captcha engines, per scenario.
+    public var captchas: CaptchaScenarios
+    /// The default scenario's engine.
+    public var captcha: Captcha { captchas.standard }
     public var users: UserStore
     public var sessions: SessionStore
     public var codes: VerificationCodes
@@ -35,12 +38,12 @@ public struct Services: Sendable {
     let captchaTokens: CaptchaTokens
 
     public init(
-        configuration: ServerConfiguration, database: ServerDatabase, captcha: Captcha, secret: ServerSecret,
+        configuration: ServerConfiguration, database: ServerDatabase, captchas: CaptchaScenarios, secret: ServerSecret,
         mailer: any Mailer, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.configuration = configuration
         self.database = database
-        self.captcha = captcha
+        self.captchas = captchas
         self.secret = secret
         self.mailer = mailer
         self.now = now
@@ -77,7 +80,7 @@ public struct Services: Sendable {
 
     /// The captcha check of every endpoint behind a captcha, by cookie or `captcha_token`.
     public var captchaSlot: CaptchaSlot {
-        CaptchaSlot(captcha: captcha, tokens: captchaTokens, now: now)
+        CaptchaSlot(captchas: captchas, tokens: captchaTokens, testMode: configuration.captchaTestMode, now: now)
     }
 
 

@@ -8,7 +8,7 @@ import Raster
 
 /// Section 2.5 of the spec: `Image/captcha`, `Image/captchaVerify`, `Image/disorder`.
 struct ImageRoutes: Sendable {
-    let captcha: Captcha
+    let captchas: CaptchaScenarios
     let maxBodySize: Int
     /// Session cookies carry `Secure`.
     let secureCookies: Bool
@@ -32,7 +32,7 @@ struct ImageRoutes: Sendable {
         tokens = services.captchaTokens
         now = services.now
         let configuration = services.configuration
-        captcha = services.captcha
+        captchas = services.captchas
         maxBodySize = configuration.maxBodySize
         secureCookies = configuration.secureCookies
         keys = services.disorderKeys
@@ -58,6 +58,7 @@ struct ImageRoutes: Sendable {
         if Self.wantsJSON(request, parameters) { return try await tokenCaptcha(request, parameters, format: format) }
         let session = ClientSession.identify(request)
         let image = try await challenge(for: CaptchaSlot.key(session: session.id, scenario: parameters["id"]), format: format)
+
         var headers: HTTPFields = [
             .contentType: image.mimeType, .cacheControl: "no-store, no-cache, must-revalidate, max-age=0", .expires: "0",
         ]
@@ -71,7 +72,7 @@ struct ImageRoutes: Sendable {
     func challenge(for key: CaptchaKey, format: ImageFormat) async throws -> CaptchaImage {
         let image: CaptchaImage
         do {
-            image = try await captcha.generate(for: key, format: format, seed: seeds?())
+            image = try await captchas.captcha(for: key.scenario).generate(for: key, format: format, seed: seeds?())
         } catch {
             throw ErrorCatalogue.internalError
         }
@@ -94,7 +95,7 @@ struct ImageRoutes: Sendable {
     func tokenCaptcha(_ request: Request, _ parameters: Parameters, format: ImageFormat) async throws -> Response {
         let scenario = parameters["id"] ?? ""
         _ = try CaptchaSlot.key(session: "", scenario: scenario)  // the scenario id's own checks (100004)
-        let lifetime = captcha.options.expire
+        let lifetime = captchas.captcha(for: scenario).options.expire
         let token = tokens.issue(scenario: scenario, expiresAt: now().addingTimeInterval(TimeInterval(lifetime)))
         guard let key = tokens.slot(of: token, scenario: scenario, now: now()) else { throw ErrorCatalogue.internalError }
         let image = try await challenge(for: key, format: format)

@@ -12,8 +12,8 @@ import TestSupport
 struct SecureCookieTests {
     @Test("UPARE_SECURE_COOKIES marks the captcha and login cookies Secure; without it they are not")
     func secure() async throws {
-        #expect(ServerConfiguration.fromEnvironment(["UPARE_SECURE_COOKIES": "1"]).secureCookies)
-        #expect(!ServerConfiguration.fromEnvironment([:]).secureCookies)
+        #expect(try ServerConfiguration.fromEnvironment(["UPARE_SECURE_COOKIES": "1"]).secureCookies)
+        #expect(try !ServerConfiguration.fromEnvironment([:]).secureCookies)
         for secure in [true, false] {
             let server = try await TestServer.make { $0.secureCookies = secure }
             try await server.test { http in
