@@ -17,6 +17,7 @@ test:
 	if [ -n "$$UPARE_TEST_POSTGRES" ]; then UPARE_TEST_ENGINE=postgres $(SWIFT) test --skip-build --filter ServerTests; fi
 	if [ -n "$$UPARE_TEST_POSTGRES" ]; then scripts/cluster-test; fi
 	scripts/oauth-client-test
+	scripts/pow-client-test
 
 build:
 	scripts/setup

@@ -45,12 +45,14 @@ extension TestServer {
     }
 
     /// A captcha picture fetched as a browser would: the session cookie and the answer.
-    public func captchaSession(_ client: some TestClientProtocol, cookie: String? = nil) async throws -> (cookie: String, answer: String) {
+    public func captchaSession(
+        _ client: some TestClientProtocol, cookie: String? = nil, scenario: String = ""
+    ) async throws -> (cookie: String, answer: String) {
         let headers: HTTPFields = cookie.map { [.cookie: $0] } ?? [:]
-        let received = try await client.execute(uri: "/api/Image/captcha", method: .get, headers: headers) { response in
+        let received = try await client.execute(uri: "/api/Image/captcha?id=\(scenario)", method: .get, headers: headers) { response in
             Self.cookie(response)
         }
-        return (try (received ?? cookie).required("a session cookie from Image/captcha"), lastAnswer)
+        return (try (received ?? cookie).required("a session cookie from Image/captcha"), lastAnswer(for: scenario))
     }
 
     /// `User/sendcode` for an anonymous caller: behind a fresh captcha.

@@ -49,7 +49,7 @@ public enum ServerApplication {
             standard: try engine(configuration.captcha),
             scenarios: try configuration.captchaScenarios.mapValues(engine))
         return Services(
-            configuration: configuration, database: database, captchas: captchas, secret: secret,
+            configuration: configuration, database: database, captchas: captchas, captchaStore: store, secret: secret,
             mailer: mailer(configuration: configuration, database: database, secret: secret, now: now), now: now)
     }
 

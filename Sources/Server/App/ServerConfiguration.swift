@@ -33,6 +33,13 @@ public struct ServerConfiguration: Sendable {
     public var captchaTestMode = false
     /// Allows the test mode on any address (a closed test network).
     public var captchaTestModeAnywhere = false
+    /// Scenarios whose captcha also needs a proof of work (`Image/pow`, the
+    /// ALTCHA protocol); "*" for every scenario.
+    public var powScenarios: Set<String> = []
+    /// The largest secret number of a proof of work (about half as many hashes on average).
+    public var powMaxNumber = 100_000
+    /// Seconds a proof-of-work challenge may be solved in.
+    public var powExpire = 300
     /// bcrypt's cost for passwords (`UPARE_BCRYPT_COST`, 4...31).
     public var bcryptCost: UInt8 = 12
     /// The master secret (`UPARE_SECRET`, at least 32 characters); nil keeps a

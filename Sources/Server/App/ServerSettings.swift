@@ -132,6 +132,16 @@ extension ServerConfiguration {
                 "allows the test mode on a non-loopback address, for a closed test network (false)") {
             $1.captchaTestModeAnywhere = try $0.bool()
         },
+        setting("powScenarios", "UPARE_POW_SCENARIOS",
+                "scenarios (the spec's id) whose captcha also needs a proof of work from Image/pow, comma-separated; * for all (none)") {
+            $1.powScenarios = Set(try $0.list())
+        },
+        setting("powMaxNumber", "UPARE_POW_MAX_NUMBER", "the work of a proof: the largest secret number, 1000...10000000 (100000; about half as many SHA-256 hashes on average)") {
+            $1.powMaxNumber = try $0.int(in: 1000...10_000_000)
+        },
+        setting("powExpire", "UPARE_POW_EXPIRE", "seconds a proof-of-work challenge may be solved in, 10...3600 (300)") {
+            $1.powExpire = try $0.int(in: 10...3600)
+        },
         setting("snsProviders", "UPARE_SNS_PROVIDERS", "a JSON file of social sign-in providers (none)") { value, configuration in
             let path = try value.string()
             do {

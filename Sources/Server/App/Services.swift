@@ -1,4 +1,5 @@
 public import Captcha
+import Crypto
 public import Foundation
 import Hummingbird
 
@@ -36,9 +37,12 @@ public struct Services: Sendable {
     public var now: @Sendable () -> Date
     /// The signer of `captcha_token`s.
     let captchaTokens: CaptchaTokens
+    /// Proof-of-work challenges (ALTCHA), single use through the captcha store.
+    let proofOfWork: ProofOfWork
 
     public init(
-        configuration: ServerConfiguration, database: ServerDatabase, captchas: CaptchaScenarios, secret: ServerSecret,
+        configuration: ServerConfiguration, database: ServerDatabase, captchas: CaptchaScenarios, captchaStore: any CaptchaStore,
+        secret: ServerSecret,
         mailer: any Mailer, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.configuration = configuration
@@ -64,6 +68,9 @@ public struct Services: Sendable {
         rateLimiter = RateLimiter(now: now)
         heavyWork = HeavyWork(limit: configuration.heavyJobs)
         captchaTokens = CaptchaTokens(secret: secret.derive("captcha-token"))
+        proofOfWork = ProofOfWork(
+            key: SymmetricKey(data: secret.derive("proof-of-work")), store: captchaStore, maxNumber: configuration.powMaxNumber,
+            lifetime: configuration.powExpire, now: now)
     }
 
     /// Requests per OAuth client, at the token endpoint and with its bearer tokens.
@@ -80,7 +87,9 @@ public struct Services: Sendable {
 
     /// The captcha check of every endpoint behind a captcha, by cookie or `captcha_token`.
     public var captchaSlot: CaptchaSlot {
-        CaptchaSlot(captchas: captchas, tokens: captchaTokens, testMode: configuration.captchaTestMode, now: now)
+        CaptchaSlot(
+            captchas: captchas, tokens: captchaTokens, testMode: configuration.captchaTestMode, proofOfWork: proofOfWork,
+            powScenarios: configuration.powScenarios, now: now)
     }
 
 

@@ -13,6 +13,8 @@ public enum EndpointTable {
 
     static let captchaToken = P(name: "captcha_token", description: "the challenge of Image/captcha in JSON mode, instead of the session cookie")
 
+    static let altcha = P(name: "altcha", description: "an ALTCHA solution payload (base64 JSON) of Image/pow, where the scenario needs one")
+
     static let responseType = P(name: "response_type", description: "json (default): the envelope; code: the bare error_code as text/plain")
 
     /// The API's endpoints, in the spec's order.
@@ -52,7 +54,7 @@ public enum EndpointTable {
             path: "/api/Image/captchaVerify", methods: ["get", "post"], tag: "Image", summary: "Checks an answer",
             parameters: [
                 P(name: "captcha", description: "the answer"), P(name: "id", description: "scenario id"),
-                captchaToken,
+                captchaToken, altcha,
                 P(name: "flush", description: "yes (default): the challenge is used up whatever the answer; no: kept after a wrong answer (up to the attempt cap) and after a right one for one later use (a pre-check before the form's submit)"),
             ],
             errors: [200002, 100004, 201204], rate: .verify,
@@ -71,6 +73,16 @@ public enum EndpointTable {
             path: "/api/Image/disorderKey", methods: ["post"], tag: "Image", summary: "Makes a picture key kept for the caller",
             reply: .envelope(["key_id", "key"]), errors: [202101], access: .session,
             handler: { try await $0.image.newKey($1.request, $1.requiredUser) }),
+        Endpoint(
+            path: "/api/Image/pow", methods: ["get", "post"], tag: "Image",
+            summary: "A proof-of-work challenge in the ALTCHA protocol (v1, SHA-256), its keys at the top level for the widget's challengeurl (an addition)",
+            reply: .envelope(["algorithm", "challenge", "maxnumber", "salt", "signature"]), errors: [201204], rate: .captcha,
+            handler: { try await $0.image.pow($1.request) }),
+        Endpoint(
+            path: "/api/Image/powVerify", methods: ["get", "post"], tag: "Image",
+            summary: "Checks a proof-of-work solution alone and uses it up (an addition)",
+            parameters: [altcha], errors: [200002, 201204], rate: .verify,
+            handler: { try await $0.image.powVerify($1.request, $1.parameters) }),
     ]
 
     static let user: [Endpoint] = [
@@ -90,7 +102,7 @@ public enum EndpointTable {
                 P(name: "username", required: true, description: "username or e-mail address"),
                 P(name: "password", required: true, description: "password"),
                 P(name: "captcha", required: true, description: "answer to /api/Image/captcha"),
-                P(name: "id", description: "the captcha's scenario id"), captchaToken,
+                P(name: "id", description: "the captcha's scenario id"), captchaToken, altcha,
                 P(name: "remember", type: "boolean", description: "a 30-day session"),
             ],
             reply: .envelope(["uid", "username", "email", "email_confirmed", "session_expires_in"]),
@@ -111,7 +123,7 @@ public enum EndpointTable {
             parameters: [
                 P(name: "medium", description: "e-mail address or phone number; default the caller's e-mail"),
                 P(name: "captcha", description: "answer to /api/Image/captcha; required unless signed in"),
-                P(name: "id", description: "the captcha's scenario id"), captchaToken,
+                P(name: "id", description: "the captcha's scenario id"), captchaToken, altcha,
             ],
             reply: .envelope(["expires_in"]), errors: [202007, 202101, 200002, 100004, 100005, 201204], rate: .sendcode,
             handler: { try await $0.user.sendCode($1.request, $1.parameters) }),
@@ -146,7 +158,7 @@ public enum EndpointTable {
             path: "/api/User/modifyBasicInfo", methods: ["post"], tag: "User settings", summary: "Changes password, nickname, e-mail, phone",
             parameters: [
                 P(name: "captcha", required: true, description: "answer to /api/Image/captcha"),
-                P(name: "id", description: "the captcha's scenario id"), captchaToken,
+                P(name: "id", description: "the captcha's scenario id"), captchaToken, altcha,
                 P(name: "password", description: "the current password: required to change the password or the e-mail address"),
                 P(name: "newpassword", description: "new password"), P(name: "confirm", description: "the new password again"),
                 P(name: "nickname", description: "1 to 32 characters"), P(name: "email", description: "e-mail address"),
@@ -199,7 +211,7 @@ public enum EndpointTable {
                 P(name: "password", required: true, description: "password"), P(name: "confirm", description: "the password again (reg)"),
                 P(name: "email", description: "e-mail address (reg)"),
                 P(name: "captcha", description: "answer to /api/Image/captcha (log)"),
-                P(name: "id", description: "the captcha's scenario id"), captchaToken,
+                P(name: "id", description: "the captcha's scenario id"), captchaToken, altcha,
             ],
             reply: .envelope(["uid", "username", "email", "channel"]),
             errors: [100004, 200002, 202002, 202003, 202102, 202103, 202201, 201204], rate: .login,

@@ -12,6 +12,9 @@ public struct CaptchaSlot: Sendable {
     let captchas: CaptchaScenarios
     let tokens: CaptchaTokens
     let testMode: Bool
+    let proofOfWork: ProofOfWork
+    /// Scenarios that also need a proof of work; "*" for all.
+    let powScenarios: Set<String>
     let now: @Sendable () -> Date
 
     /// The answers of the test mode (`UPARE_CAPTCHA_TEST_MODE`), for
@@ -45,6 +48,12 @@ public struct CaptchaSlot: Sendable {
 
     /// Whether the request's `captcha` answers its challenge (see `Captcha.verify` for `flush`).
     func check(_ request: Request, _ parameters: Parameters, flush: Bool) async throws -> Bool {
+        // The proof of work first, and also in the test mode: it stands for no person.
+        let scenario = parameters["id"] ?? ""
+        if powScenarios.contains("*") || powScenarios.contains(scenario),
+           let refusal = try await proofOfWork.refusal(of: parameters["altcha"]) {
+            throw ErrorCatalogue.invalidCaptcha.because(refusal)
+        }
         if testMode {
             switch parameters["captcha"] {
             case TestAnswer.pass: return true

@@ -22,6 +22,7 @@ struct ImageRoutes: Sendable {
     let authenticator: Authenticator
     let slots: CaptchaSlot
     let tokens: CaptchaTokens
+    let proofOfWork: ProofOfWork
     let now: @Sendable () -> Date
     /// Tests only: fixes each captcha's seed so that its answer is known.
     let seeds: (@Sendable () -> UInt64?)?
@@ -30,6 +31,7 @@ struct ImageRoutes: Sendable {
         self.authenticator = authenticator
         slots = services.captchaSlot
         tokens = services.captchaTokens
+        proofOfWork = services.proofOfWork
         now = services.now
         let configuration = services.configuration
         captchas = services.captchas
@@ -105,6 +107,22 @@ struct ImageRoutes: Sendable {
         ])
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    /// A proof-of-work challenge (ALTCHA v1): its keys at the top level of the
+    /// envelope, where the widget's `challengeurl` reads them.
+    func pow(_ request: Request) async throws -> Response {
+        var response = Envelope.success(Envelope.apiURI(request), try await proofOfWork.issue())
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// Checks an ALTCHA solution payload (`altcha`) alone and uses it up.
+    func powVerify(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        if let refusal = try await proofOfWork.refusal(of: parameters["altcha"]) {
+            throw ErrorCatalogue.captchaVerificationFailed.because(refusal)
+        }
+        return Envelope.success(Envelope.apiURI(request))
     }
 
     /// Checks `captcha` against the challenge of `captcha_token`, or of
