@@ -37,7 +37,7 @@ struct UserRoutes: Sendable {
         else { throw ErrorCatalogue.usernamePasswordRequired }
         let address = services.clientAddress(request, context)
         try await services.passwordLogin.checkThrottle(login: login, address: address)
-        try await services.captchaSlot.require(request, parameters)
+        try await services.captchaSlot.require(request, context, parameters)
 
         // Unknown accounts get the same answer as wrong passwords.
         let user = try await services.accounts.signIn(login: login, password: password, address: address)
@@ -90,9 +90,9 @@ struct UserRoutes: Sendable {
     /// A code to `medium`, or to the signed-in caller's e-mail address. Without
     /// a session it is behind a captcha: an anonymous caller must not be able
     /// to make the server mail anyone, in bulk, for free.
-    func sendCode(_ request: Request, _ parameters: Parameters) async throws -> Response {
+    func sendCode(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws -> Response {
         let caller = try await authenticator.user(request, policy: .session)
-        if caller == nil { try await services.captchaSlot.require(request, parameters) }
+        if caller == nil { try await services.captchaSlot.require(request, context, parameters) }
         let medium = try medium(parameters, caller: caller)
         do {
             try await services.accounts.deliverCode(to: medium)

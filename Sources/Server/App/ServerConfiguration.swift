@@ -40,6 +40,11 @@ public struct ServerConfiguration: Sendable {
     public var powMaxNumber = 100_000
     /// Seconds a proof-of-work challenge may be solved in.
     public var powExpire = 300
+    /// The adaptive proof of work: after this many recent wrong captcha
+    /// answers from an address (fading by half every 10 minutes), every
+    /// captcha check from it needs a proof of work, its work doubling with
+    /// each further as many, up to 16 times; 0 turns it off.
+    public var powAfterFailures = 0
     /// bcrypt's cost for passwords (`UPARE_BCRYPT_COST`, 4...31).
     public var bcryptCost: UInt8 = 12
     /// The master secret (`UPARE_SECRET`, at least 32 characters); nil keeps a

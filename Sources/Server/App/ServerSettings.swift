@@ -142,6 +142,12 @@ extension ServerConfiguration {
         setting("powExpire", "UPARE_POW_EXPIRE", "seconds a proof-of-work challenge may be solved in, 10...3600 (300)") {
             $1.powExpire = try $0.int(in: 10...3600)
         },
+        setting("powAfterFailures", "UPARE_POW_AFTER_FAILURES",
+                "adaptive proof of work: after this many recent wrong captcha answers from an address (fading by half every "
+                + "10 minutes, per instance), its every captcha check needs a proof of work, the work doubling with each further "
+                + "as many up to 16 times; 0...1000, 0 is off (0)") {
+            $1.powAfterFailures = try $0.int(in: 0...1000)
+        },
         setting("snsProviders", "UPARE_SNS_PROVIDERS", "a JSON file of social sign-in providers (none)") { value, configuration in
             let path = try value.string()
             do {

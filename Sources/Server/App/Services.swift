@@ -39,6 +39,8 @@ public struct Services: Sendable {
     let captchaTokens: CaptchaTokens
     /// Proof-of-work challenges (ALTCHA), single use through the captcha store.
     let proofOfWork: ProofOfWork
+    /// Recent wrong captcha answers per address, for the adaptive proof of work.
+    let captchaFailures: FailureCounter
 
     public init(
         configuration: ServerConfiguration, database: ServerDatabase, captchas: CaptchaScenarios, captchaStore: any CaptchaStore,
@@ -68,6 +70,7 @@ public struct Services: Sendable {
         rateLimiter = RateLimiter(now: now)
         heavyWork = HeavyWork(limit: configuration.heavyJobs)
         captchaTokens = CaptchaTokens(secret: secret.derive("captcha-token"))
+        captchaFailures = FailureCounter(now: now)
         proofOfWork = ProofOfWork(
             key: SymmetricKey(data: secret.derive("proof-of-work")), store: captchaStore, maxNumber: configuration.powMaxNumber,
             lifetime: configuration.powExpire, now: now)
@@ -89,7 +92,8 @@ public struct Services: Sendable {
     public var captchaSlot: CaptchaSlot {
         CaptchaSlot(
             captchas: captchas, tokens: captchaTokens, testMode: configuration.captchaTestMode, proofOfWork: proofOfWork,
-            powScenarios: configuration.powScenarios, now: now)
+            powScenarios: configuration.powScenarios, powAfterFailures: configuration.powAfterFailures, failures: captchaFailures,
+            trustedProxies: configuration.trustedProxies, now: now)
     }
 
 

@@ -58,7 +58,7 @@ public enum EndpointTable {
                 P(name: "flush", description: "yes (default): the challenge is used up whatever the answer; no: kept after a wrong answer (up to the attempt cap) and after a right one for one later use (a pre-check before the form's submit)"),
             ],
             errors: [200002, 100004, 201204], rate: .verify,
-            handler: { try await $0.image.verify($1.request, $1.parameters) }),
+            handler: { try await $0.image.verify($1.request, $1.context, $1.parameters) }),
         Endpoint(
             path: "/api/Image/disorder", methods: ["post"], tag: "Image", summary: "Scrambles or restores a PNG, JPEG or BMP picture",
             parameters: [
@@ -75,9 +75,10 @@ public enum EndpointTable {
             handler: { try await $0.image.newKey($1.request, $1.requiredUser) }),
         Endpoint(
             path: "/api/Image/pow", methods: ["get", "post"], tag: "Image",
-            summary: "A proof-of-work challenge in the ALTCHA protocol (v1, SHA-256), its keys at the top level for the widget's challengeurl (an addition)",
+            summary: "A proof-of-work challenge in the ALTCHA protocol (v1, SHA-256), its keys at the top level for the widget's challengeurl (an addition); harder for an address after repeated wrong answers",
+            parameters: [P(name: "id", description: "the scenario the proof is for")],
             reply: .envelope(["algorithm", "challenge", "maxnumber", "salt", "signature"]), errors: [201204], rate: .captcha,
-            handler: { try await $0.image.pow($1.request) }),
+            handler: { try await $0.image.pow($1.request, $1.context, $1.parameters) }),
         Endpoint(
             path: "/api/Image/powVerify", methods: ["get", "post"], tag: "Image",
             summary: "Checks a proof-of-work solution alone and uses it up (an addition)",
@@ -126,7 +127,7 @@ public enum EndpointTable {
                 P(name: "id", description: "the captcha's scenario id"), captchaToken, altcha,
             ],
             reply: .envelope(["expires_in"]), errors: [202007, 202101, 200002, 100004, 100005, 201204], rate: .sendcode,
-            handler: { try await $0.user.sendCode($1.request, $1.parameters) }),
+            handler: { try await $0.user.sendCode($1.request, $1.context, $1.parameters) }),
         Endpoint(
             path: "/api/User/validateCommunicationCode", methods: ["post"], tag: "User", summary: "Checks a verification code",
             parameters: [

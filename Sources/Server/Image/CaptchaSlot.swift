@@ -15,6 +15,10 @@ public struct CaptchaSlot: Sendable {
     let proofOfWork: ProofOfWork
     /// Scenarios that also need a proof of work; "*" for all.
     let powScenarios: Set<String>
+    /// Recent wrong answers from an address that make it need a proof of work (0: never).
+    let powAfterFailures: Int
+    let failures: FailureCounter
+    let trustedProxies: Set<String>
     let now: @Sendable () -> Date
 
     /// The answers of the test mode (`UPARE_CAPTCHA_TEST_MODE`), for
@@ -46,14 +50,38 @@ public struct CaptchaSlot: Sendable {
         return try Self.key(session: session, scenario: scenario)
     }
 
-    /// Whether the request's `captcha` answers its challenge (see `Captcha.verify` for `flush`).
-    func check(_ request: Request, _ parameters: Parameters, flush: Bool) async throws -> Bool {
-        // The proof of work first, and also in the test mode: it stands for no person.
+    /// How much proof of work the address must do now: 0 none; 1 the
+    /// configured work (always, in a listed scenario); more after repeated
+    /// wrong answers (the adaptive proof of work), doubling up to 16.
+    func work(scenario: String, address: String) -> Int {
+        let listed = powScenarios.contains("*") || powScenarios.contains(scenario)
+        guard powAfterFailures > 0 else { return listed ? 1 : 0 }
+        let over = failures.count(address) - Double(powAfterFailures)
+        guard over >= 0 else { return listed ? 1 : 0 }
+        return 1 << min(4, Int(over / Double(powAfterFailures)))
+    }
+
+    /// The proof-of-work level of the request's address, for `Image/pow`.
+    func work(_ request: Request, _ context: ServerRequestContext, scenario: String) -> Int {
+        max(1, work(scenario: scenario, address: ClientAddress.of(request, context: context, trustedProxies: trustedProxies)))
+    }
+
+    /// Whether the request's `captcha` answers its challenge (see `Captcha.verify`
+    /// for `flush`). Where a proof of work is due it is checked first (and in
+    /// the test mode too: it stands for no person); a wrong answer counts
+    /// against the address.
+    func check(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters, flush: Bool) async throws -> Bool {
         let scenario = parameters["id"] ?? ""
-        if powScenarios.contains("*") || powScenarios.contains(scenario),
-           let refusal = try await proofOfWork.refusal(of: parameters["altcha"]) {
+        let address = ClientAddress.of(request, context: context, trustedProxies: trustedProxies)
+        if work(scenario: scenario, address: address) > 0, let refusal = try await proofOfWork.refusal(of: parameters["altcha"]) {
             throw ErrorCatalogue.invalidCaptcha.because(refusal)
         }
+        let passed = try await answers(request, parameters, flush: flush)
+        if !passed, powAfterFailures > 0 { failures.record(address) }
+        return passed
+    }
+
+    private func answers(_ request: Request, _ parameters: Parameters, flush: Bool) async throws -> Bool {
         if testMode {
             switch parameters["captcha"] {
             case TestAnswer.pass: return true
@@ -66,7 +94,7 @@ public struct CaptchaSlot: Sendable {
     }
 
     /// Checks the request's answer and uses its challenge up, or fails with 200002.
-    func require(_ request: Request, _ parameters: Parameters) async throws {
-        guard try await check(request, parameters, flush: true) else { throw ErrorCatalogue.invalidCaptcha }
+    func require(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws {
+        guard try await check(request, context, parameters, flush: true) else { throw ErrorCatalogue.invalidCaptcha }
     }
 }

@@ -111,8 +111,9 @@ struct ImageRoutes: Sendable {
 
     /// A proof-of-work challenge (ALTCHA v1): its keys at the top level of the
     /// envelope, where the widget's `challengeurl` reads them.
-    func pow(_ request: Request) async throws -> Response {
-        var response = Envelope.success(Envelope.apiURI(request), try await proofOfWork.issue())
+    func pow(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws -> Response {
+        let work = slots.work(request, context, scenario: parameters["id"] ?? "")
+        var response = Envelope.success(Envelope.apiURI(request), try await proofOfWork.issue(work: work))
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -129,14 +130,14 @@ struct ImageRoutes: Sendable {
     /// (session, `id`); `flush` (default yes) uses the challenge up whatever the
     /// answer, `flush=no` keeps it after a wrong answer (up to the cap) and
     /// after a right one for one later use.
-    func verify(_ request: Request, _ parameters: Parameters) async throws -> Response {
+    func verify(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws -> Response {
         let flush: Bool
         switch parameters["flush"]?.lowercased() {
         case nil, "", "yes", "true", "1": flush = true
         case "no", "false", "0": flush = false
         default: throw ErrorCatalogue.validationFailed.because("flush must be yes or no")
         }
-        let passed = try await slots.check(request, parameters, flush: flush)
+        let passed = try await slots.check(request, context, parameters, flush: flush)
         ServerMetrics.captchaVerified(passed: passed, scenario: parameters["id"] ?? "")
         guard passed else { throw ErrorCatalogue.captchaVerificationFailed }
         return Envelope.success(Envelope.apiURI(request))

@@ -21,8 +21,10 @@ struct ProofOfWork: Sendable {
 
     static let algorithm = "SHA-256"
 
-    /// A new challenge, as the widget's `challengeurl` expects its keys.
-    func issue() async throws -> [String: any Sendable] {
+    /// A new challenge of `work` times the configured work, as the widget's
+    /// `challengeurl` expects its keys.
+    func issue(work: Int = 1) async throws -> [String: any Sendable] {
+        let maxNumber = self.maxNumber * max(1, work)
         var generator = SystemRandomNumberGenerator()
         let expires = Int(now().timeIntervalSince1970) + lifetime
         let salt = Self.hex((0..<12).map { _ in UInt8.random(in: .min ... .max, using: &generator) }) + "?expires=\(expires)&"

@@ -98,7 +98,7 @@ struct SNSRoutes: Sendable {
             }
             // A password check behind a captcha, as at User/login: otherwise ten
             // free guesses lock the account for its owner.
-            try await services.captchaSlot.require(request, parameters)
+            try await services.captchaSlot.require(request, context, parameters)
             user = try await services.accounts.signIn(
                 login: login, password: password, address: services.clientAddress(request, context))
         default:

@@ -61,7 +61,7 @@ struct SettingsRoutes: Sendable {
     func modifyBasicInfo(
         _ request: Request, _ context: ServerRequestContext, _ user: User, _ parameters: Parameters
     ) async throws -> Response {
-        try await services.captchaSlot.require(request, parameters)
+        try await services.captchaSlot.require(request, context, parameters)
         let changesPassword = parameters["newpassword"].map { !$0.isEmpty } ?? false
         let changesEmail = parameters["email"].map { !$0.isEmpty && AccountRules.key($0.trimmingCharacters(in: .whitespaces)) != AccountRules.key(user.email) } ?? false
         if changesPassword || changesEmail {

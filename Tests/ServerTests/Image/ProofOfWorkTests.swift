@@ -103,4 +103,51 @@ struct ProofOfWorkTests {
             }
         }
     }
+
+    @Test("adaptive: after N wrong answers from an address its captchas need a proof of work, harder as it goes on")
+    func adaptive() async throws {
+        let server = try await TestServer.make { $0.powMaxNumber = 1000; $0.powAfterFailures = 2; $0.rateLimits.enabled = false }
+        try await server.test { http in
+            func maxNumber() async throws -> Int? {
+                try await http.execute(uri: "/api/Image/pow", method: .get) { try TestServer.json($0)["maxnumber"] as? Int }
+            }
+            let session = try await server.captchaSession(http)
+            let right = session.answer
+            for _ in 0..<2 {
+                let wrong = try await server.post(http, "/api/Image/captchaVerify", ["captcha": "WRONG", "flush": "no"], cookie: session.cookie)
+                #expect(wrong.body["error_code"] as? Int == 200002 && wrong.body["detail"] == nil)
+            }
+            let asked = try await server.post(http, "/api/Image/captchaVerify", ["captcha": right, "flush": "no"], cookie: session.cookie)
+            #expect(asked.body["error_code"] as? Int == 200002 && (asked.body["detail"] as? String)?.contains("Image/pow") == true,
+                    "after 2 wrong answers a proof of work is due: \(asked.body)")
+            #expect(try await maxNumber() == 1000)
+            let solved = try await Self.solve(server, http)
+            let passed = try await server.post(http, "/api/Image/captchaVerify", ["captcha": right, "altcha": solved.payload], cookie: session.cookie)
+            #expect(passed.body["error_code"] as? Int == 0, "\(passed.body)")
+            // Two more wrong answers (each with its proof) double the work.
+            for _ in 0..<2 {
+                let proof = try await Self.solve(server, http)
+                _ = try await server.post(http, "/api/Image/captchaVerify", ["captcha": "WRONG", "altcha": proof.payload], cookie: session.cookie)
+            }
+            #expect(try await maxNumber() == 2000)
+            // It fades: after an hour the address is trusted again.
+            server.clock.advance(3600)
+            let fresh = try await server.captchaSession(http, cookie: session.cookie)
+            #expect(try await server.post(http, "/api/Image/captchaVerify", ["captcha": fresh.answer], cookie: fresh.cookie)
+                .body["error_code"] as? Int == 0)
+        }
+    }
+
+    @Test("the failure counter counts per address and halves every half-life")
+    func counter() {
+        let clock = ManualClock()
+        let counter = FailureCounter(halfLife: 100, now: clock.function)
+        for _ in 0..<4 { counter.record("a") }
+        counter.record("b")
+        #expect(counter.count("a") == 4 && counter.count("b") == 1 && counter.count("c") == 0)
+        clock.advance(100)
+        #expect(abs(counter.count("a") - 2) < 1e-9)
+        counter.record("a")
+        #expect(abs(counter.count("a") - 3) < 1e-9)
+    }
 }
