@@ -18,6 +18,7 @@ test:
 	if [ -n "$$UPARE_TEST_POSTGRES" ]; then scripts/cluster-test; fi
 	scripts/oauth-client-test
 	scripts/pow-client-test
+	scripts/openapi-check
 
 build:
 	scripts/setup

@@ -11,8 +11,14 @@ struct EndpointsCommand: ParsableCommand {
 
     @Flag(help: "The full reference as Markdown (docs/api.md).")
     var markdown = false
+    @Flag(help: "The OpenAPI 3.1 document, as served at /openapi.json.")
+    var openapi = false
 
     func run() {
+        if openapi {
+            FileHandle.standardOutput.write(Data(OpenAPIDocument.json) + Data("\n".utf8))
+            return
+        }
         if markdown {
             print(EndpointReference.markdown(), terminator: "")
             return

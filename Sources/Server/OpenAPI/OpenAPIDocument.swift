@@ -132,7 +132,7 @@ public enum OpenAPIDocument {
         switch endpoint.reply {
         case .envelope(let keys):
             var properties: [String: Any] = [:]
-            for key in keys { properties[key] = [String: Any]() }
+            for key in keys { properties[key] = PayloadSchemas.schema(key) }
             responses["200"] = [
                 "description": "success",
                 "content": ["application/json": ["schema": [
@@ -143,7 +143,7 @@ public enum OpenAPIDocument {
             responses["200"] = ["description": "the picture", "content": pictures]
         case .pictureOrEnvelope(let keys):
             var properties: [String: Any] = [:]
-            for key in keys { properties[key] = [String: Any]() }
+            for key in keys { properties[key] = PayloadSchemas.schema(key) }
             var content = pictures
             content["application/json"] = ["schema": [
                 "allOf": [["$ref": "#/components/schemas/Envelope"], ["type": "object", "properties": properties]],
