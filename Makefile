@@ -19,6 +19,7 @@ test:
 	scripts/oauth-client-test
 	scripts/pow-client-test
 	scripts/openapi-check
+	scripts/examples-test
 
 build:
 	scripts/setup
