@@ -71,11 +71,19 @@ let package = Package(
                 .copy("LICENSE-FreeFont.txt"),
             ],
             swiftSettings: strictSwift),
+        // The spoken clips of the audio captcha, as resources, found like the fonts.
+        .target(
+            name: "Voices",
+            path: "voices",
+            exclude: ["README.md"],
+            sources: ["BundledVoices.swift"],
+            resources: [.copy("en"), .copy("zh")],
+            swiftSettings: strictSwift),
         // Constant-time comparison of secrets, shared by every module that checks one.
         .target(name: "ConstantTime", swiftSettings: strictSwift),
         .target(
             name: "Captcha",
-            dependencies: ["Raster", "ConstantTime", "Fonts", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Raster", "ConstantTime", "Fonts", "Voices", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSwift),
         .target(
             name: "Disorder",

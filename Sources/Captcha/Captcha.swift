@@ -35,9 +35,25 @@ public struct Captcha: Sendable {
         let image = try renderer.render(challenge, using: &random).encoded(as: format)
         let record = CaptchaRecord(
             digest: secret.digest(answer: challenge.answer, slot: key.slot, caseSensitive: options.caseSensitive),
-            expiresAt: now().addingTimeInterval(TimeInterval(options.expire)))
+            expiresAt: now().addingTimeInterval(TimeInterval(options.expire)),
+            sealedText: secret.seal(challenge.text, slot: key.slot))
         try await store.save(record, for: key)
         return image
+    }
+
+    /// The current challenge of `key` spoken in `language`, as WAV bytes
+    /// (`voices` mixes it): the same challenge as its picture, so a person may
+    /// answer either. Each request counts as a wrong answer against the
+    /// attempt cap, so the recording cannot be fetched without end; nil when
+    /// the slot has no live challenge.
+    public func audio(for key: CaptchaKey, language: CaptchaLanguage, voices: VoiceLibrary) async throws(CaptchaError) -> [UInt8]? {
+        guard let record = try await store.peek(key), record.expiresAt > now(),
+              let sealed = record.sealedText, let text = secret.open(sealed, slot: key.slot)
+        else { return nil }
+        guard !options.useZh else { throw .invalidOption("Chinese-character captchas have no audio") }
+        try await store.recordFailure(key, limit: options.maxAttempts)
+        var random = CaptchaRandom()
+        return try AudioMixer(voices: voices).mix(SpokenChallenge.clips(for: text, language: language), language: language, using: &random)
     }
 
     /// dchest's Reload: a fresh challenge in the same slot (the old one is gone).

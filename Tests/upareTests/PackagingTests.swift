@@ -25,6 +25,7 @@ struct PackagingTests {
         install.waitUntilExit()
         #expect(install.terminationStatus == 0)
         for file in ["bin/upare", "share/upare/fonts/DejaVuSans-Bold.ttf", "share/upare/fonts/LICENSE-DejaVu.txt",
+                     "share/upare/voices/en/A.wav", "share/upare/voices/zh/question.wav",
                      "share/bash-completion/completions/upare", "share/zsh/site-functions/_upare",
                      "share/fish/vendor_completions.d/upare.fish", "share/doc/upare/LICENSE", "share/doc/upare/NOTICE"] {
             let size = (try? FileManager.default.attributesOfItem(atPath: staged.appendingPathComponent(file).path)[.size] as? Int) ?? 0

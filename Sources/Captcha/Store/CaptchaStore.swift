@@ -8,12 +8,17 @@ public struct CaptchaRecord: Sendable, Equatable {
     /// A right answer was checked without using the challenge up (`flush`
     /// off, ThinkPHP's `reset=false`): one more use is left.
     public var checked: Bool
+    /// The challenge's text sealed under the captcha secret (AES-GCM, bound to
+    /// the slot), so that the audio captcha can speak the same challenge; no
+    /// one reading the store can.
+    public var sealedText: [UInt8]?
 
-    public init(digest: [UInt8], expiresAt: Date, failedAttempts: Int = 0, checked: Bool = false) {
+    public init(digest: [UInt8], expiresAt: Date, failedAttempts: Int = 0, checked: Bool = false, sealedText: [UInt8]? = nil) {
         self.digest = digest
         self.expiresAt = expiresAt
         self.failedAttempts = failedAttempts
         self.checked = checked
+        self.sealedText = sealedText
     }
 }
 

@@ -5,17 +5,38 @@ import Foundation
 /// compared as HMAC-SHA256 digests under it, never in plain text.
 public struct CaptchaSecret: Sendable {
     let key: SymmetricKey
+    /// Seals a challenge's text for the audio captcha (a key of its own).
+    private let textKey: SymmetricKey
 
     /// 32 fresh bytes from the system CSPRNG (challenges do not survive a restart
     /// unless the same secret is configured).
     public init() {
-        key = SymmetricKey(size: .bits256)
+        self.init(key: SymmetricKey(size: .bits256))
     }
 
     /// A configured secret of at least 16 bytes.
     public init(bytes: [UInt8]) throws(CaptchaError) {
         guard bytes.count >= 16 else { throw .invalidOption("the captcha secret must be at least 16 bytes") }
-        key = SymmetricKey(data: bytes)
+        self.init(key: SymmetricKey(data: bytes))
+    }
+
+    private init(key: SymmetricKey) {
+        self.key = key
+        textKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Data("upare-captcha-text-v1".utf8), outputByteCount: 32)
+    }
+
+    /// `text` sealed (AES-GCM) for `slot`: only this secret opens it, and only for that slot.
+    func seal(_ text: String, slot: String) -> [UInt8]? {
+        guard let box = try? AES.GCM.seal(Data(text.utf8), using: textKey, authenticating: Data(slot.utf8)) else { return nil }
+        return box.combined.map(Array.init)
+    }
+
+    /// The text `seal` sealed for `slot`, or nil.
+    func open(_ sealed: [UInt8], slot: String) -> String? {
+        guard let box = try? AES.GCM.SealedBox(combined: sealed),
+              let data = try? AES.GCM.open(box, using: textKey, authenticating: Data(slot.utf8))
+        else { return nil }
+        return String(data: data, encoding: .utf8)
     }
 
     /// The digest stored for `answer` to the challenge in `slot`. The slot is part

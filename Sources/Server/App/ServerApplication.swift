@@ -48,8 +48,14 @@ public enum ServerApplication {
         let captchas = CaptchaScenarios(
             standard: try engine(configuration.captcha),
             scenarios: try configuration.captchaScenarios.mapValues(engine))
+        let voices: VoiceLibrary
+        do {
+            voices = try VoiceLibrary.standard()
+        } catch {
+            throw ServerStartupError(reason: "\(error)")
+        }
         return Services(
-            configuration: configuration, database: database, captchas: captchas, captchaStore: store, secret: secret,
+            configuration: configuration, database: database, captchas: captchas, captchaStore: store, voices: voices, secret: secret,
             mailer: mailer(configuration: configuration, database: database, secret: secret, now: now), now: now)
     }
 

@@ -12,6 +12,8 @@ public struct Services: Sendable {
     public var database: ServerDatabase
     /// The captcha engines, per scenario.
     public var captchas: CaptchaScenarios
+    /// The clips the audio captcha is spoken with.
+    public var voices: VoiceLibrary
     /// The default scenario's engine.
     public var captcha: Captcha { captchas.standard }
     public var users: UserStore
@@ -44,12 +46,13 @@ public struct Services: Sendable {
 
     public init(
         configuration: ServerConfiguration, database: ServerDatabase, captchas: CaptchaScenarios, captchaStore: any CaptchaStore,
-        secret: ServerSecret,
+        voices: VoiceLibrary, secret: ServerSecret,
         mailer: any Mailer, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.configuration = configuration
         self.database = database
         self.captchas = captchas
+        self.voices = voices
         self.secret = secret
         self.mailer = mailer
         self.now = now

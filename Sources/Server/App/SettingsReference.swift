@@ -63,7 +63,7 @@ public enum SettingsReference {
         }
         lines += [
             "",
-            "## Fonts",
+            "## Fonts and voices",
             "",
             "| variable | meaning |",
             "| --- | --- |",
@@ -73,6 +73,8 @@ public enum SettingsReference {
                 + "from; `upare serve` logs the folder at start |",
             "| `UPARE_CJK_FONT` | the face for Chinese captchas (`useZh`); default the first of Debian's fonts-wqy-microhei, "
                 + "fonts-noto-cjk, fonts-wqy-zenhei |",
+            "| `UPARE_VOICES` | a folder of the audio captcha's clips (`en/` and `zh/`, 16-bit mono WAV) instead of the shipped ones, "
+                + "which are found as the fonts are (`upare_Voices.resources`, `<prefix>/share/upare/voices`, the source tree) |",
             "",
             "## The command line",
             "",

@@ -19,6 +19,8 @@ public struct Endpoint: Sendable {
         case envelope([String])
         /// Picture bytes.
         case picture
+        /// A WAV recording.
+        case audio
         /// Picture bytes; asked for JSON, the envelope with these payload keys.
         case pictureOrEnvelope([String])
         /// A 302 to the client's redirect URI, or an HTML page.

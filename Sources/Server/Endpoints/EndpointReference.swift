@@ -84,6 +84,7 @@ public enum EndpointReference {
         switch endpoint.reply {
         case .envelope(let keys): lines.append("- reply: the envelope" + (keys.isEmpty ? "" : " with " + keys.map { "`\($0)`" }.joined(separator: ", ")))
         case .picture: lines.append("- reply: the picture")
+        case .audio: lines.append("- reply: a WAV recording (audio/wav)")
         case .pictureOrEnvelope(let keys):
             lines.append("- reply: the picture; asked for JSON (`response_type=json` or `Accept: application/json`), the envelope with "
                 + keys.map { "`\($0)`" }.joined(separator: ", "))

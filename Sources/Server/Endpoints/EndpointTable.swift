@@ -74,6 +74,15 @@ public enum EndpointTable {
             reply: .envelope(["key_id", "key"]), errors: [202101], access: .session,
             handler: { try await $0.image.newKey($1.request, $1.requiredUser) }),
         Endpoint(
+            path: "/api/Image/captchaAudio", methods: ["get", "post"], tag: "Image",
+            summary: "The current captcha of this session and scenario, or of captcha_token, spoken as WAV: the same challenge as the picture (an addition)",
+            parameters: [
+                P(name: "id", description: "scenario id"), captchaToken,
+                P(name: "lang", description: "en (default) or zh; math questions are read as questions"),
+            ],
+            reply: .audio, errors: [100004, 404, 201204], rate: .captcha,
+            handler: { try await $0.image.audio($1.request, $1.parameters) }),
+        Endpoint(
             path: "/api/Image/pow", methods: ["get", "post"], tag: "Image",
             summary: "A proof-of-work challenge in the ALTCHA protocol (v1, SHA-256), its keys at the top level for the widget's challengeurl (an addition); harder for an address after repeated wrong answers",
             parameters: [P(name: "id", description: "the scenario the proof is for")],

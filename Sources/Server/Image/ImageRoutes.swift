@@ -23,6 +23,7 @@ struct ImageRoutes: Sendable {
     let slots: CaptchaSlot
     let tokens: CaptchaTokens
     let proofOfWork: ProofOfWork
+    let voices: VoiceLibrary
     let now: @Sendable () -> Date
     /// Tests only: fixes each captcha's seed so that its answer is known.
     let seeds: (@Sendable () -> UInt64?)?
@@ -32,6 +33,7 @@ struct ImageRoutes: Sendable {
         slots = services.captchaSlot
         tokens = services.captchaTokens
         proofOfWork = services.proofOfWork
+        voices = services.voices
         now = services.now
         let configuration = services.configuration
         captchas = services.captchas
@@ -107,6 +109,33 @@ struct ImageRoutes: Sendable {
         ])
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    /// The current challenge of the slot (`captcha_token`, or the session and
+    /// `id`) spoken in `lang` (en, the default, or zh) as WAV: the same
+    /// challenge as its picture. Each request counts against its attempt cap.
+    func audio(_ request: Request, _ parameters: Parameters) async throws -> Response {
+        let language: CaptchaLanguage
+        switch parameters["lang"]?.lowercased() {
+        case nil, "", "en": language = .english
+        case "zh", "cmn": language = .mandarin
+        default: throw ErrorCatalogue.validationFailed.because("lang must be en or zh")
+        }
+        guard let key = try slots.key(request, parameters) else {
+            throw ErrorCatalogue.notFound.because("no captcha to speak: fetch Image/captcha first (with its cookie or captcha_token)")
+        }
+        let spoken: [UInt8]?
+        do {
+            spoken = try await captchas.captcha(for: key.scenario).audio(for: key, language: language, voices: voices)
+        } catch {
+            throw ErrorCatalogue.validationFailed.because("\(error)")
+        }
+        guard let spoken else {
+            throw ErrorCatalogue.notFound.because("no live captcha to speak: it was used, expired, or never fetched")
+        }
+        var headers: HTTPFields = [.contentType: "audio/wav", .cacheControl: "no-store"]
+        headers[.pragma] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: spoken)))
     }
 
     /// A proof-of-work challenge (ALTCHA v1): its keys at the top level of the

@@ -28,17 +28,20 @@ public final class SQLCaptchaStore: CaptchaStore {
         var expires_at: Double
         var failed_attempts: Int
         var checked: Bool
+        var sealed_text: Data?
     }
 
     private func record(_ row: Row) -> CaptchaRecord {
         CaptchaRecord(
             digest: Array(row.digest), expiresAt: Date(timeIntervalSince1970: row.expires_at), failedAttempts: row.failed_attempts,
-            checked: row.checked)
+            checked: row.checked, sealedText: row.sealed_text.map(Array.init))
     }
 
     public func save(_ record: CaptchaRecord, for key: CaptchaKey) async throws(CaptchaError) {
         do {
-            try await saves.submit(Pending(slot: key.slot, digest: Data(record.digest), expiresAt: record.expiresAt.timeIntervalSince1970))
+            try await saves.submit(Pending(
+                slot: key.slot, digest: Data(record.digest), expiresAt: record.expiresAt.timeIntervalSince1970,
+                sealedText: record.sealedText.map { Data($0) }))
         } catch {
             throw .store("cannot save the challenge: \(type(of: error))")
         }
@@ -48,6 +51,7 @@ public final class SQLCaptchaStore: CaptchaStore {
         var slot: String
         var digest: Data
         var expiresAt: Double
+        var sealedText: Data?
     }
 
     /// One multi-row upsert for a batch of new challenges. A slot twice in a
@@ -57,14 +61,14 @@ public final class SQLCaptchaStore: CaptchaStore {
     static func write(_ batch: [Pending], to database: any SQLDatabase, sweepBefore now: Double?) async throws {
         var latest: [String: Pending] = [:]
         for item in batch { latest[item.slot] = item }
-        var insert = database.insert(into: "captcha_challenges").columns("slot", "digest", "expires_at", "failed_attempts", "checked")
+        var insert = database.insert(into: "captcha_challenges").columns("slot", "digest", "expires_at", "failed_attempts", "checked", "sealed_text")
         for slot in latest.keys.sorted() {
             guard let item = latest[slot] else { continue }
-            insert = insert.values(SQLBind(item.slot), SQLBind(item.digest), SQLBind(item.expiresAt), SQLLiteral.numeric("0"), SQLBind(false))
+            insert = insert.values(SQLBind(item.slot), SQLBind(item.digest), SQLBind(item.expiresAt), SQLLiteral.numeric("0"), SQLBind(false), SQLBind(item.sealedText))
         }
         try await insert.onConflict(with: ["slot"]) { conflict in
             conflict.set(excludedValueOf: "digest").set(excludedValueOf: "expires_at").set("failed_attempts", to: SQLLiteral.numeric("0"))
-                .set("checked", to: SQLBind(false))
+                .set("checked", to: SQLBind(false)).set(excludedValueOf: "sealed_text")
         }.run()
         if let now {
             try await database.delete(from: "captcha_challenges").where("expires_at", .lessThan, SQLBind(now)).run()
@@ -73,7 +77,7 @@ public final class SQLCaptchaStore: CaptchaStore {
 
     public func peek(_ key: CaptchaKey) async throws(CaptchaError) -> CaptchaRecord? {
         do {
-            return try await database.select().columns("digest", "expires_at", "failed_attempts", "checked").from("captcha_challenges")
+            return try await database.select().columns("digest", "expires_at", "failed_attempts", "checked", "sealed_text").from("captcha_challenges")
                 .where("slot", .equal, SQLBind(key.slot)).first(decoding: Row.self).map(record)
         } catch {
             throw .store("cannot read the challenge: \(type(of: error))")
@@ -83,7 +87,7 @@ public final class SQLCaptchaStore: CaptchaStore {
     public func take(_ key: CaptchaKey) async throws(CaptchaError) -> CaptchaRecord? {
         do {
             return try await database.raw("""
-                DELETE FROM captcha_challenges WHERE slot = \(bind: key.slot) RETURNING digest, expires_at, failed_attempts, checked
+                DELETE FROM captcha_challenges WHERE slot = \(bind: key.slot) RETURNING digest, expires_at, failed_attempts, checked, sealed_text
                 """).first(decoding: Row.self).map(record)
         } catch {
             throw .store("cannot take the challenge: \(type(of: error))")

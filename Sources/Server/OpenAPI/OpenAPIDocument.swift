@@ -141,6 +141,8 @@ public enum OpenAPIDocument {
             ]
         case .picture:
             responses["200"] = ["description": "the picture", "content": pictures]
+        case .audio:
+            responses["200"] = ["description": "the recording", "content": ["audio/wav": ["schema": ["type": "string", "format": "binary"]]]]
         case .pictureOrEnvelope(let keys):
             var properties: [String: Any] = [:]
             for key in keys { properties[key] = PayloadSchemas.schema(key) }

@@ -48,7 +48,7 @@ public enum PayloadSchemas {
         for endpoint in EndpointTable.all {
             switch endpoint.reply {
             case .envelope(let names), .pictureOrEnvelope(let names): keys.formUnion(names)
-            case .picture, .redirectOrPage: break
+            case .picture, .audio, .redirectOrPage: break
             }
         }
         return keys

@@ -250,6 +250,10 @@ enum Migrations {
         (13, "captcha pre-checks", [
             "ALTER TABLE captcha_challenges ADD COLUMN checked {{bool}} NOT NULL DEFAULT FALSE",
         ]),
+        // The challenge's text sealed under the secret, for the audio captcha.
+        (14, "captcha audio", [
+            "ALTER TABLE captcha_challenges ADD COLUMN sealed_text {{blob}}",
+        ]),
     ]
 
     /// Applies the missing steps, each in its own transaction on one
