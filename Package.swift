@@ -74,6 +74,7 @@ let package = Package(
         // The spoken clips of the audio captcha, as resources, found like the fonts.
         .target(
             name: "Voices",
+            dependencies: ["Fonts"],
             path: "voices",
             exclude: ["README.md"],
             sources: ["BundledVoices.swift"],

@@ -8,14 +8,8 @@ public enum BundledFonts {
     /// The folders tried, best first: beside the running binary (following
     /// symlinks), then the installed prefix, then this source folder.
     public static var candidates: [String] {
-        var folders: [String] = []
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            let bin = executable.deletingLastPathComponent()
-            folders.append(bin.appendingPathComponent("upare_Fonts.resources").path)
-            folders.append(bin.deletingLastPathComponent().appendingPathComponent("share/upare/fonts").path)
-        }
-        folders.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().path)
-        return folders
+        ShippedFolder.candidates(
+            resources: "upare_Fonts.resources", installed: "fonts", source: URL(fileURLWithPath: #filePath).deletingLastPathComponent().path)
     }
 
     /// The first candidate that holds a font file.
@@ -24,5 +18,22 @@ public enum BundledFonts {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
             return names.contains { $0.hasSuffix(".ttf") || $0.hasSuffix(".otf") || $0.hasSuffix(".ttc") }
         }
+    }
+}
+
+/// Where a folder shipped with upare (the fonts, the voices) is at run time.
+public enum ShippedFolder {
+    /// Best first: beside the running binary (following symlinks) as SwiftPM
+    /// resources, `<prefix>/share/upare/<installed>` of `make install`, then
+    /// `source`, the folder in the source tree the build was made from.
+    public static func candidates(resources: String, installed: String, source: String) -> [String] {
+        var folders: [String] = []
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            let bin = executable.deletingLastPathComponent()
+            folders.append(bin.appendingPathComponent(resources).path)
+            folders.append(bin.deletingLastPathComponent().appendingPathComponent("share/upare/\(installed)").path)
+        }
+        folders.append(source)
+        return folders
     }
 }

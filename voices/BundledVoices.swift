@@ -1,3 +1,4 @@
+import Fonts
 import Foundation
 
 /// Where the clips of the audio captcha (this folder) are at run time, without
@@ -5,14 +6,8 @@ import Foundation
 /// its installed prefix (`<prefix>/share/upare/voices`), or here.
 public enum BundledVoices {
     public static var candidates: [String] {
-        var folders: [String] = []
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            let bin = executable.deletingLastPathComponent()
-            folders.append(bin.appendingPathComponent("upare_Voices.resources").path)
-            folders.append(bin.deletingLastPathComponent().appendingPathComponent("share/upare/voices").path)
-        }
-        folders.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().path)
-        return folders
+        ShippedFolder.candidates(
+            resources: "upare_Voices.resources", installed: "voices", source: URL(fileURLWithPath: #filePath).deletingLastPathComponent().path)
     }
 
     /// The first candidate that holds the English clips.

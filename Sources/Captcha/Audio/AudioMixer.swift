@@ -15,7 +15,7 @@ public struct AudioMixer: Sendable {
         let rate = voices.rate
         var spoken: [[Float]] = []
         for name in names {
-            guard let clip = voices.clip(name, language) else { throw .invalidOption("no \(language.rawValue) clip for \(name)") }
+            guard let clip = voices.clip(name, language) else { throw .voice("no \(language.rawValue) clip for \(name)") }
             let speed = Float.random(in: 0.88...1.12, using: &random)
             let gain = Float.random(in: 0.75...1.0, using: &random)
             spoken.append(Self.resampled(clip, speed: speed).map { $0 * gain })
@@ -57,7 +57,7 @@ public struct AudioMixer: Sendable {
         let pause = [Int16](repeating: 0, count: voices.rate * 2 / 5)
         var samples = pause
         for name in names {
-            guard let clip = voices.clip(name, language) else { throw .invalidOption("no \(language.rawValue) clip for \(name)") }
+            guard let clip = voices.clip(name, language) else { throw .voice("no \(language.rawValue) clip for \(name)") }
             samples += clip + pause
         }
         return WAV.encode(samples, rate: voices.rate)

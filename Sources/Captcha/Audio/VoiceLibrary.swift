@@ -14,6 +14,8 @@ public final class VoiceLibrary: Sendable {
     /// Samples per second of every clip.
     public let rate: Int
     private let clips: [CaptchaLanguage: [String: [Int16]]]
+    /// Every clip per language, in a fixed order: what the babble is made of.
+    private let pools: [CaptchaLanguage: [[Int16]]]
 
     /// Loads `folder/<language>/<name>.wav`; every clip must share one rate.
     public init(folder: String) throws(CaptchaError) {
@@ -22,19 +24,20 @@ public final class VoiceLibrary: Sendable {
         for language in CaptchaLanguage.allCases {
             let path = (folder as NSString).appendingPathComponent(language.rawValue)
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-                throw .font("no \(language.rawValue) voice clips in \(folder)")
+                throw .voice("no \(language.rawValue) voice clips in \(folder)")
             }
             for name in names where name.hasSuffix(".wav") {
                 guard let data = FileManager.default.contents(atPath: (path as NSString).appendingPathComponent(name)),
                       let clip = WAV.decode([UInt8](data)), rate == nil || rate == clip.rate
-                else { throw .font("\(path)/\(name) is not a 16-bit mono WAV at the clips' rate") }
+                else { throw .voice("\(path)/\(name) is not a 16-bit mono WAV at the clips' rate") }
                 rate = clip.rate
                 clips[language, default: [:]][String(name.dropLast(4))] = clip.samples
             }
         }
-        guard let rate else { throw .font("no voice clips in \(folder)") }
+        guard let rate else { throw .voice("no voice clips in \(folder)") }
         self.rate = rate
         self.clips = clips
+        pools = clips.mapValues { table in table.sorted { $0.key < $1.key }.map(\.value) }
     }
 
     /// The clips in `UPARE_VOICES`, else the ones shipped with upare.
@@ -43,7 +46,7 @@ public final class VoiceLibrary: Sendable {
             return try VoiceLibrary(folder: configured)
         }
         guard let folder = BundledVoices.folder else {
-            throw .font("no voice clips found; set UPARE_VOICES (looked in \(BundledVoices.candidates.joined(separator: ", ")))")
+            throw .voice("no voice clips found; set UPARE_VOICES (looked in \(BundledVoices.candidates.joined(separator: ", ")))")
         }
         return try VoiceLibrary(folder: folder)
     }
@@ -52,7 +55,5 @@ public final class VoiceLibrary: Sendable {
     public func clip(_ name: String, _ language: CaptchaLanguage) -> [Int16]? { clips[language]?[name] }
 
     /// Every clip of `language` (the babble is made of them).
-    func all(_ language: CaptchaLanguage) -> [[Int16]] {
-        (clips[language] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
-    }
+    func all(_ language: CaptchaLanguage) -> [[Int16]] { pools[language] ?? [] }
 }

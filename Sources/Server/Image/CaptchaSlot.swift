@@ -31,8 +31,13 @@ public struct CaptchaSlot: Sendable {
 
     /// The slot of `session` (a cookie value) and `scenario`; 100004 for a bad scenario id.
     public static func key(session: String, scenario: String?) throws(APIError) -> CaptchaKey {
+        try key(client: "h:" + SecureToken.base64URL(SecureToken.hash(session)), scenario: scenario ?? "")
+    }
+
+    /// The slot of `client` and `scenario`; 100004 for a bad scenario id.
+    static func key(client: String, scenario: String) throws(APIError) -> CaptchaKey {
         do {
-            return try CaptchaKey(client: "h:" + SecureToken.base64URL(SecureToken.hash(session)), scenario: scenario ?? "")
+            return try CaptchaKey(client: client, scenario: scenario)
         } catch {
             throw ErrorCatalogue.validationFailed.because("id must be at most \(CaptchaKey.maximumLength) bytes of printable text")
         }

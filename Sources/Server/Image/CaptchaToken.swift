@@ -22,8 +22,8 @@ struct CaptchaTokens: Sendable {
     static let version: UInt8 = 1
     static let length = 1 + 8 + 16 + 32
 
-    /// A new token for `scenario`, good until `expiresAt`.
-    func issue(scenario: String, expiresAt: Date) -> String {
+    /// A new token for `scenario`, good until `expiresAt`, and its slot; 100004 for a bad scenario id.
+    func issue(scenario: String, expiresAt: Date) throws(APIError) -> (token: String, slot: CaptchaKey) {
         var bytes: [UInt8] = [Self.version]
         let expiry = UInt64(max(0, expiresAt.timeIntervalSince1970.rounded(.up)))
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: expiry >> UInt64(shift))) }
@@ -32,8 +32,11 @@ struct CaptchaTokens: Sendable {
         for index in id.indices { id[index] = UInt8.random(in: .min ... .max, using: &generator) }
         bytes += id
         bytes += signature(bytes, scenario: scenario)
-        return SecureToken.base64URL(bytes)
+        return (SecureToken.base64URL(bytes), try CaptchaSlot.key(client: Self.client(id), scenario: scenario))
     }
+
+    /// The slot client of a token id ("t:" keeps token slots apart from the sessions' "h:" slots).
+    static func client(_ id: some Sequence<UInt8>) -> String { "t:" + SecureToken.base64URL(id) }
 
     /// The slot of a token issued for `scenario` and not expired at `now`; nil
     /// for anything else (malformed, forged, another scenario's, expired).
@@ -45,8 +48,7 @@ struct CaptchaTokens: Sendable {
         guard ConstantTime.equal(Array(bytes[25...]), signature(signed, scenario: scenario)) else { return nil }
         let expiry = bytes[1..<9].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard Double(expiry) > now.timeIntervalSince1970 else { return nil }
-        // "t:" keeps token slots apart from the sessions' "h:" slots.
-        return try? CaptchaKey(client: "t:" + SecureToken.base64URL(Array(bytes[9..<25])), scenario: scenario)
+        return try? CaptchaKey(client: Self.client(bytes[9..<25]), scenario: scenario)
     }
 
     private func signature(_ bytes: [UInt8], scenario: String) -> [UInt8] {

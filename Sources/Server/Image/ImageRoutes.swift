@@ -98,10 +98,8 @@ struct ImageRoutes: Sendable {
     /// A challenge in a slot of its own, named by a signed `captcha_token`.
     func tokenCaptcha(_ request: Request, _ parameters: Parameters, format: ImageFormat) async throws -> Response {
         let scenario = parameters["id"] ?? ""
-        _ = try CaptchaSlot.key(session: "", scenario: scenario)  // the scenario id's own checks (100004)
         let lifetime = captchas.captcha(for: scenario).options.expire
-        let token = tokens.issue(scenario: scenario, expiresAt: now().addingTimeInterval(TimeInterval(lifetime)))
-        guard let key = tokens.slot(of: token, scenario: scenario, now: now()) else { throw ErrorCatalogue.internalError }
+        let (token, key) = try tokens.issue(scenario: scenario, expiresAt: now().addingTimeInterval(TimeInterval(lifetime)))
         let image = try await challenge(for: key, format: format)
         var response = Envelope.success(Envelope.apiURI(request), [
             "captcha_token": token, "expires_in": lifetime,

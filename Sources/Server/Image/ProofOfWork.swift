@@ -50,8 +50,8 @@ struct ProofOfWork: Sendable {
     /// this server that is unexpired and unused (it is used up now); else why not.
     func refusal(of payload: String?) async throws -> String? {
         guard let payload, !payload.isEmpty else { return "proof of work required: solve Image/pow and send the payload as altcha" }
-        guard payload.utf8.count <= 4096, let data = Self.base64(payload),
-              let solution = try? JSONDecoder().decode(Payload.self, from: data)
+        guard payload.utf8.count <= 4096, let bytes = SecureToken.decodeBase64(payload.trimmingCharacters(in: .whitespaces)),
+              let solution = try? JSONDecoder().decode(Payload.self, from: Data(bytes))
         else { return "the altcha payload is not base64 JSON of algorithm, challenge, number, salt and signature" }
         guard solution.algorithm == Self.algorithm else { return "the algorithm must be \(Self.algorithm)" }
         guard ConstantTime.equal(Array(solution.signature.utf8), Array(signature(solution.challenge).utf8)) else {
@@ -82,14 +82,6 @@ struct ProofOfWork: Sendable {
             return Int(pair.dropFirst("expires=".count))
         }
         return nil
-    }
-
-    /// Standard or URL-safe base64, padded or not.
-    static func base64(_ text: String) -> Data? {
-        var standard = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "-", with: "+")
-            .replacingOccurrences(of: "_", with: "/")
-        standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
-        return Data(base64Encoded: standard)
     }
 
     static func hex(_ bytes: some Sequence<UInt8>) -> String {

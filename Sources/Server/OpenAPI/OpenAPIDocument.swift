@@ -131,25 +131,14 @@ public enum OpenAPIDocument {
         var responses: [String: Any] = ["default": ["$ref": "#/components/responses/Error"]]
         switch endpoint.reply {
         case .envelope(let keys):
-            var properties: [String: Any] = [:]
-            for key in keys { properties[key] = PayloadSchemas.schema(key) }
-            responses["200"] = [
-                "description": "success",
-                "content": ["application/json": ["schema": [
-                    "allOf": [["$ref": "#/components/schemas/Envelope"], ["type": "object", "properties": properties]],
-                ]]],
-            ]
+            responses["200"] = ["description": "success", "content": ["application/json": ["schema": envelope(keys)]]]
         case .picture:
             responses["200"] = ["description": "the picture", "content": pictures]
         case .audio:
             responses["200"] = ["description": "the recording", "content": ["audio/wav": ["schema": ["type": "string", "format": "binary"]]]]
         case .pictureOrEnvelope(let keys):
-            var properties: [String: Any] = [:]
-            for key in keys { properties[key] = PayloadSchemas.schema(key) }
             var content = pictures
-            content["application/json"] = ["schema": [
-                "allOf": [["$ref": "#/components/schemas/Envelope"], ["type": "object", "properties": properties]],
-            ]]
+            content["application/json"] = ["schema": envelope(keys)]
             responses["200"] = ["description": "the picture; asked for JSON, the envelope", "content": content]
         case .redirectOrPage:
             responses["200"] = [
@@ -163,6 +152,13 @@ public enum OpenAPIDocument {
         }
         operation["responses"] = responses
         return operation
+    }
+
+    /// The envelope with the typed payload `keys`.
+    static func envelope(_ keys: [String]) -> [String: Any] {
+        var properties: [String: Any] = [:]
+        for key in keys { properties[key] = PayloadSchemas.schema(key) }
+        return ["allOf": [["$ref": "#/components/schemas/Envelope"], ["type": "object", "properties": properties]]]
     }
 
     /// The picture formats a picture reply may take.

@@ -26,6 +26,11 @@ enum SecureToken {
     /// The bytes of base64url text without padding; nil for anything else.
     static func decodeBase64URL(_ text: String) -> [UInt8]? {
         guard text.utf8.allSatisfy(isBase64URL) else { return nil }
+        return decodeBase64(text)
+    }
+
+    /// The bytes of base64 in either alphabet (standard or URL-safe), padded or not.
+    static func decodeBase64(_ text: String) -> [UInt8]? {
         var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
         return Data(base64Encoded: standard).map(Array.init)
