@@ -20,6 +20,7 @@ test:
 	scripts/pow-client-test
 	scripts/openapi-check
 	scripts/examples-test
+	scripts/browser-test
 
 build:
 	scripts/setup

@@ -80,6 +80,16 @@ let package = Package(
             sources: ["BundledVoices.swift"],
             resources: [.copy("en"), .copy("zh")],
             swiftSettings: strictSwift),
+        // The browser side: the captcha widget, the unscrambler and the demo
+        // pages, as resources found like the fonts.
+        .target(
+            name: "Web",
+            dependencies: ["Fonts"],
+            path: "web",
+            exclude: ["README.md"],
+            sources: ["BundledWeb.swift"],
+            resources: [.copy("site")],
+            swiftSettings: strictSwift),
         // Constant-time comparison of secrets, shared by every module that checks one.
         .target(name: "ConstantTime", swiftSettings: strictSwift),
         .target(
@@ -97,7 +107,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Raster", "Captcha", "Disorder", "ConstantTime",
+                "Raster", "Captcha", "Disorder", "ConstantTime", "Web",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),

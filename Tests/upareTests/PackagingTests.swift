@@ -26,6 +26,7 @@ struct PackagingTests {
         #expect(install.terminationStatus == 0)
         for file in ["bin/upare", "share/upare/fonts/DejaVuSans-Bold.ttf", "share/upare/fonts/LICENSE-DejaVu.txt",
                      "share/upare/voices/en/A.wav", "share/upare/voices/zh/question.wav",
+                     "share/upare/web/index.html", "share/upare/web/static/upare-captcha.js", "share/upare/web/static/upare-disorder.js",
                      "share/bash-completion/completions/upare", "share/zsh/site-functions/_upare",
                      "share/fish/vendor_completions.d/upare.fish", "share/doc/upare/LICENSE", "share/doc/upare/NOTICE"] {
             let size = (try? FileManager.default.attributesOfItem(atPath: staged.appendingPathComponent(file).path)[.size] as? Int) ?? 0
@@ -81,6 +82,9 @@ struct PackagingTests {
         }
         let bytes = try #require(picture, "the installed server answered Image/captcha")
         #expect(ImageFormat.sniff([UInt8](bytes)) == .png)
+        let widgetURL = try #require(URL(string: "http://127.0.0.1:\(port)/static/upare-captcha.js"))
+        let (widget, _) = try await URLSession.shared.data(from: widgetURL)
+        #expect(widget == (try Data(contentsOf: prefix.appendingPathComponent("share/upare/web/static/upare-captcha.js"))))
         server.terminate()
         server.waitUntilExit()
         let logged = String(decoding: try Data(contentsOf: log), as: UTF8.self)

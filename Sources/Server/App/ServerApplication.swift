@@ -36,26 +36,35 @@ public enum ServerApplication {
     ) async throws -> Services {
         let secret = try await ServerSecret.configured(configuration.secret, database: database)
         let store = SQLCaptchaStore(database: database, now: now)
+        // The deployment's own captcha style, keyed by its secret: a solver
+        // trained on the public style transfers badly to it.
+        func style(_ options: CaptchaOptions) -> CaptchaStyle {
+            CaptchaStyle.keyed(secret: secret.derive("captcha-style"), difficulty: options.difficulty, faceCount: fonts.faces.count)
+        }
         func engine(_ options: CaptchaOptions) throws -> Captcha {
-            // The deployment's own captcha style, keyed by its secret: a solver
-            // trained on the public style transfers badly to it.
-            let style = CaptchaStyle.keyed(
-                secret: secret.derive("captcha-style"), difficulty: options.difficulty, faceCount: fonts.faces.count)
-            return try Captcha(
-                options: options, fonts: fonts, style: style, secret: CaptchaSecret(bytes: secret.derive("captcha")),
+            try Captcha(
+                options: options, fonts: fonts, style: style(options), secret: CaptchaSecret(bytes: secret.derive("captcha")),
                 store: store, now: now)
+        }
+        var samples: [CaptchaDifficulty: CaptchaRenderer] = [:]
+        for difficulty in CaptchaDifficulty.allCases {
+            var options = configuration.captcha
+            options.difficulty = difficulty
+            samples[difficulty] = try CaptchaRenderer(options: options, fonts: fonts, style: style(options))
         }
         let captchas = CaptchaScenarios(
             standard: try engine(configuration.captcha),
-            scenarios: try configuration.captchaScenarios.mapValues(engine))
+            scenarios: try configuration.captchaScenarios.mapValues(engine), samples: samples)
         let voices: VoiceLibrary
         do {
             voices = try VoiceLibrary.standard()
         } catch {
             throw ServerStartupError(reason: "\(error)")
         }
+        let web = try WebSite.load(servesPages: configuration.demoSite)
         return Services(
-            configuration: configuration, database: database, captchas: captchas, captchaStore: store, voices: voices, secret: secret,
+            configuration: configuration, database: database, captchas: captchas, captchaStore: store, voices: voices, web: web,
+            secret: secret,
             mailer: mailer(configuration: configuration, database: database, secret: secret, now: now), now: now)
     }
 

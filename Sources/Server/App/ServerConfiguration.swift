@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     /// always passes and `CaptchaTestMode.fail` always fails. Refused at start
     /// off loopback unless `captchaTestModeAnywhere`; logged at every start.
     public var captchaTestMode = false
+    /// Whether the demo pages are served at /, /presets and /disorder (the widget under /static/ always is).
+    public var demoSite = true
     /// Allows the test mode on any address (a closed test network).
     public var captchaTestModeAnywhere = false
     /// Scenarios whose captcha also needs a proof of work (`Image/pow`, the

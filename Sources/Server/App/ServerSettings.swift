@@ -125,6 +125,10 @@ extension ServerConfiguration {
             configuration.sendmailCommand = words
         },
         setting("mailFrom", "UPARE_MAIL_FROM", "the From address of e-mail (upare@localhost)") { $1.mailFrom = try $0.string() },
+        setting("demoSite", "UPARE_DEMO_SITE",
+                "serves the demo pages at /, /presets and /disorder; the widget and the unscrambler under /static/ are served either way (true)") {
+            $1.demoSite = try $0.bool()
+        },
         setting("captchaTestMode", "UPARE_CAPTCHA_TEST_MODE",
                 "for integrators' end-to-end tests: the answer upare-test-pass always passes, upare-test-fail always fails; "
                 + "refused unless bound to loopback (false)") { $1.captchaTestMode = try $0.bool() },

@@ -14,6 +14,8 @@ public struct Services: Sendable {
     public var captchas: CaptchaScenarios
     /// The clips the audio captcha is spoken with.
     public var voices: VoiceLibrary
+    /// The widget, the unscrambler and the demo pages.
+    public var web: WebSite
     /// The default scenario's engine.
     public var captcha: Captcha { captchas.standard }
     public var users: UserStore
@@ -46,13 +48,14 @@ public struct Services: Sendable {
 
     public init(
         configuration: ServerConfiguration, database: ServerDatabase, captchas: CaptchaScenarios, captchaStore: any CaptchaStore,
-        voices: VoiceLibrary, secret: ServerSecret,
+        voices: VoiceLibrary, web: WebSite, secret: ServerSecret,
         mailer: any Mailer, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.configuration = configuration
         self.database = database
         self.captchas = captchas
         self.voices = voices
+        self.web = web
         self.secret = secret
         self.mailer = mailer
         self.now = now

@@ -38,6 +38,17 @@ public enum EndpointTable {
         PlainRoute(path: "/avatars/:uid/:file", tag: "User settings",
                    summary: "An avatar picture of `User/setAvatar`: file 256.png, 128.png or 48.png (ETag, 304 on If-None-Match)",
                    contentType: "image/png", handler: { try await $0.settings.avatar($1, $2) }),
+        PlainRoute(path: "/", tag: "Web", summary: "The demo site: register and log in with the captcha widget (off with demoSite=false)",
+                   contentType: "text/html", handler: { routes, request, _ in try routes.web.page("/", request) }),
+        PlainRoute(path: "/presets", tag: "Web", summary: "The demo site: the difficulty presets side by side, and a scenario to try",
+                   contentType: "text/html", handler: { routes, request, _ in try routes.web.page("/presets", request) }),
+        PlainRoute(path: "/disorder", tag: "Web", summary: "The demo site: scramble through Image/disorder, unscramble in the browser",
+                   contentType: "text/html", handler: { routes, request, _ in try routes.web.page("/disorder", request) }),
+        PlainRoute(path: "/static/:file", tag: "Web",
+                   summary: "The widget (upare-captcha.js), its proof-of-work worker, the unscrambler (upare-disorder.js) and the demo's files (ETag, 304 on If-None-Match)",
+                   contentType: "text/javascript", handler: { routes, request, context in
+                       try routes.web.file(context.parameters.get("file") ?? "", request)
+                   }),
     ]
 
     static let image: [Endpoint] = [
@@ -48,8 +59,14 @@ public enum EndpointTable {
                 P(name: "type", description: "png (default), jpg or bmp"), P(name: "id", description: "scenario id"),
                 P(name: "response_type", description: "json: the envelope with captcha_token, image (a data URI) and expires_in, and no cookie"),
             ],
-            reply: .pictureOrEnvelope(["captcha_token", "image", "expires_in"]), errors: [100004, 201204], rate: .captcha,
-            handler: { try await $0.image.captcha($1.request, $1.parameters) }),
+            reply: .pictureOrEnvelope(["captcha_token", "image", "expires_in", "pow_required"]), errors: [100004, 201204], rate: .captcha,
+            handler: { try await $0.image.captcha($1.request, $1.context, $1.parameters) }),
+        Endpoint(
+            path: "/api/Image/captchaSample", methods: ["get"], tag: "Image",
+            summary: "A sample picture of the default captcha at a difficulty preset, in this deployment's style; it answers nothing (an addition, for the demo)",
+            parameters: [P(name: "difficulty", description: "easy, normal (default) or hard")],
+            reply: .picture, errors: [100004, 201204], rate: .captcha,
+            handler: { try $0.image.sample($1.parameters) }),
         Endpoint(
             path: "/api/Image/captchaVerify", methods: ["get", "post"], tag: "Image", summary: "Checks an answer",
             parameters: [

@@ -9,6 +9,7 @@ public struct RouteHandlers: Sendable {
     let calendar: CalendarRoutes
     let oauth: OAuthRoutes
     let operations: OperationsRoutes
+    let web: WebSite
 
     /// `captchaSeeds` is for tests only: it fixes each captcha's seed so that
     /// its answer is known.
@@ -22,5 +23,6 @@ public struct RouteHandlers: Sendable {
         calendar = CalendarRoutes(services: services)
         oauth = OAuthRoutes(services: services, authenticator: authenticator)
         operations = OperationsRoutes(database: services.database)
+        web = services.web
     }
 }

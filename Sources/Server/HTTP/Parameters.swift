@@ -32,8 +32,10 @@ public struct Parameters: Sendable {
     ) async throws -> Parameters {
         let query = request.uri.query ?? ""
         guard request.method != .get, request.method != .head else { return try parse(query: query, contentType: "", body: []) }
-        let contentType = request.headers[.contentType]?.lowercased() ?? ""
-        let kind = try bodyKind(contentType)
+        // Not lowercased: a multipart boundary is case-sensitive (RFC 2046 5.1.1),
+        // and browsers' boundaries have capitals.
+        let contentType = request.headers[.contentType] ?? ""
+        let kind = try bodyKind(contentType.lowercased())
         let limit = kind == .multipart ? maxBodySize : min(maxBodySize, formLimit)
         let buffer: ByteBuffer
         do {
@@ -46,15 +48,15 @@ public struct Parameters: Sendable {
         return try parse(query: query, contentType: contentType, body: Array(buffer.readableBytesView))
     }
 
-    /// The parameters of a query string and a body of `contentType` (lower
-    /// case), already read within its limit. Pure: the fuzzer's entry point.
+    /// The parameters of a query string and a body of `contentType` (as
+    /// sent: the media type in any case, the boundary exact), already read within its limit. Pure: the fuzzer's entry point.
     public static func parse(query: String, contentType: String, body bytes: [UInt8]) throws -> Parameters {
         var parameters = Parameters()
         // The query is form-encoded too: "+" is a space (HTML forms, and OAuth
         // clients writing scope=basic+messages).
         for (key, value) in try formPairs(query) { parameters.values[key] = value }
         guard !bytes.isEmpty else { return parameters }
-        switch try bodyKind(contentType) {
+        switch try bodyKind(contentType.lowercased()) {
         case .json:
             guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
                 throw ErrorCatalogue.validationFailed.because("the body is not a JSON object")

@@ -51,7 +51,7 @@ struct ImageRoutes: Sendable {
     /// headers; or, asked for JSON (`response_type=json`, or `Accept:
     /// application/json`), the envelope with a `captcha_token` for the
     /// challenge, the picture as a data URI and `expires_in`, and no cookie.
-    func captcha(_ request: Request, _ parameters: Parameters) async throws -> Response {
+    func captcha(_ request: Request, _ context: ServerRequestContext, _ parameters: Parameters) async throws -> Response {
         let format: ImageFormat
         switch parameters["type"]?.lowercased() {
         case nil, "", "png": format = .png
@@ -59,7 +59,7 @@ struct ImageRoutes: Sendable {
         case "bmp": format = .bmp
         default: throw ErrorCatalogue.validationFailed.because("type must be png, jpg or bmp")
         }
-        if Self.wantsJSON(request, parameters) { return try await tokenCaptcha(request, parameters, format: format) }
+        if Self.wantsJSON(request, parameters) { return try await tokenCaptcha(request, context, parameters, format: format) }
         let session = ClientSession.identify(request)
         let image = try await challenge(for: CaptchaSlot.key(session: session.id, scenario: parameters["id"]), format: format)
 
@@ -70,6 +70,26 @@ struct ImageRoutes: Sendable {
         var response = Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.bytes)))
         if session.isNew { response.setCookie(ClientSession.cookie(session.id, secure: secureCookies)) }
         return response
+    }
+
+    /// A picture of the default options drawn at `difficulty` (easy, normal or
+    /// hard) in this deployment's style, for the demo's presets page: no
+    /// challenge is kept, so it answers nothing.
+    func sample(_ parameters: Parameters) throws -> Response {
+        let name = parameters["difficulty"]?.lowercased() ?? ""
+        guard let difficulty = name.isEmpty ? .normal : CaptchaDifficulty(rawValue: name),
+              let renderer = captchas.samples[difficulty]
+        else { throw ErrorCatalogue.validationFailed.because("difficulty must be easy, normal or hard") }
+        var random = CaptchaRandom()
+        let image: CaptchaImage
+        do {
+            image = try renderer.render(renderer.challenges.make(using: &random), using: &random).encoded(as: .png)
+        } catch {
+            throw ErrorCatalogue.internalError
+        }
+        return Response(
+            status: .ok, headers: [.contentType: image.mimeType, .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: image.bytes)))
     }
 
     /// A new challenge in `key`'s slot, as a picture; counted in the metrics.
@@ -95,8 +115,12 @@ struct ImageRoutes: Sendable {
         return accept.contains("application/json") && !accept.contains("image/")
     }
 
-    /// A challenge in a slot of its own, named by a signed `captcha_token`.
-    func tokenCaptcha(_ request: Request, _ parameters: Parameters, format: ImageFormat) async throws -> Response {
+    /// A challenge in a slot of its own, named by a signed `captcha_token`;
+    /// `pow_required` says whether its answer must come with a proof of work
+    /// (`Image/pow`) from this address now, so that a widget can start one.
+    func tokenCaptcha(
+        _ request: Request, _ context: ServerRequestContext, _ parameters: Parameters, format: ImageFormat
+    ) async throws -> Response {
         let scenario = parameters["id"] ?? ""
         let lifetime = captchas.captcha(for: scenario).options.expire
         let (token, key) = try tokens.issue(scenario: scenario, expiresAt: now().addingTimeInterval(TimeInterval(lifetime)))
@@ -104,6 +128,7 @@ struct ImageRoutes: Sendable {
         var response = Envelope.success(Envelope.apiURI(request), [
             "captcha_token": token, "expires_in": lifetime,
             "image": image.dataURI,
+            "pow_required": slots.work(scenario: scenario, address: ClientAddress.of(request, context: context, trustedProxies: slots.trustedProxies)) > 0,
         ])
         response.headers[.cacheControl] = "no-store"
         return response

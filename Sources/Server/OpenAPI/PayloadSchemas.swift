@@ -34,6 +34,7 @@ public enum PayloadSchemas {
         // Image
         "captcha_token": string, "image": ["type": "string", "description": "a data: URI of the picture"] as [String: any Sendable],
         "key_id": integer, "key": ["type": "string", "description": "64 hex digits"] as [String: any Sendable],
+        "pow_required": ["type": "boolean", "description": "whether the answer must come with a proof of work (Image/pow) as altcha"] as [String: any Sendable],
         "algorithm": string, "challenge": string, "maxnumber": integer, "salt": string, "signature": string,
         // OAuth
         "access_token": string, "refresh_token": string, "token_type": string, "remind_in": integer, "scope": string,

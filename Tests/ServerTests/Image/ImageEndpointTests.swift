@@ -96,6 +96,22 @@ struct ImageEndpointTests {
         return buffer
     }
 
+    @Test("disorder: a browser's multipart boundary, capitals and all, is matched exactly (RFC 2046 5.1.1)")
+    func browserBoundary() async throws {
+        let server = try await TestServer.make()
+        let png = try PNG.encode(Image(width: 32, height: 16))
+        let boundary = "----WebKitFormBoundaryKO0LJtOG3iKABWNL"
+        let headers: HTTPFields = [.contentType: "Multipart/Form-Data; boundary=\(boundary)"]
+        try await server.test { client in
+            try await client.execute(
+                uri: "/api/Image/disorder", method: .post, headers: headers,
+                body: Self.multipart(["key": String(repeating: "ab", count: 32)], file: png, boundary: boundary)
+            ) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "image/png")
+            }
+        }
+    }
+
     @Test("disorder: upload, scramble, restore exactly; wrong key and oversized uploads refused")
     func disorder() async throws {
         let server = try await TestServer.make(maxBodySize: 200_000)
