@@ -42,12 +42,9 @@ struct SettingsRoutes: Sendable {
               file.hasSuffix(".png"), let size = Int(file.dropLast(4)), AvatarStore.sizes.contains(size),
               let stored = try await avatars.avatar(of: uid, size: size)
         else { throw ErrorCatalogue.notFound }
-        var headers: HTTPFields = [.contentType: "image/png", .eTag: stored.etag, .cacheControl: "public, max-age=300"]
-        if request.headers[.ifNoneMatch] == stored.etag {
-            headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
-        }
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: stored.png)))
+        return ConditionalGet.reply(
+            ByteBuffer(bytes: stored.png), etag: stored.etag, headers: [.contentType: "image/png", .cacheControl: "public, max-age=300"],
+            to: request)
     }
 
     // MARK: 2.2.3.2 basic information

@@ -97,14 +97,9 @@ public struct WebSite: Sendable {
     }
 
     static func reply(_ asset: Asset, _ request: Request, cacheControl: String) -> Response {
-        var headers: HTTPFields = [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: cacheControl]
+        var headers: HTTPFields = [.contentType: asset.contentType, .cacheControl: cacheControl]
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "same-origin"
-        let tags = request.headers[values: .ifNoneMatch].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-        if tags.contains(asset.etag) || tags.contains("*") {
-            return Response(status: .notModified, headers: headers)
-        }
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: asset.bytes))
+        return ConditionalGet.reply(asset.bytes, etag: asset.etag, headers: headers, to: request)
     }
 }
