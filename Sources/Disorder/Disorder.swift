@@ -12,6 +12,11 @@ public struct DisorderOptions: Sendable, Equatable {
     /// Permute each block's red, green and blue channels (PNG and BMP).
     public var shuffleChannels: Bool = false
     public var limits: DecodeLimits = .default
+    /// How a scrambled PNG is compressed (see `PNG.Compression`).
+    public var pngCompression: PNG.Compression = .default
+    /// Threads for one picture's PNG encoding: 0 all cores, 1 when the caller
+    /// already runs a picture per core.
+    public var threads: Int = 0
 
     public init() {}
 }
@@ -65,7 +70,7 @@ public enum Disorder {
                 }
                 var image = try Image.decode(bytes, limits: options.limits)
                 let header = scramblePixels(&image, key: key, options: options, container: isPNG ? .png : .bmp, nonce: nonce)
-                return try encode(image, container: header.container, header: header)
+                return try encode(image, container: header.container, header: header, options: options)
             case nil:
                 throw DisorderError.raster(.unsupportedFormat("not a PNG, JPEG or BMP file"))
             }
@@ -87,7 +92,11 @@ public enum Disorder {
 
     /// Restores the original picture: the same pixels (PNG, BMP) or the same
     /// DCT coefficients and markers (JPEG).
-    public static func unscramble(_ bytes: [UInt8], key: DisorderKey, limits: DecodeLimits = .default) throws(DisorderError) -> [UInt8] {
+    /// Of `options`, `limits`, `pngCompression` and `threads` apply.
+    public static func unscramble(
+        _ bytes: [UInt8], key: DisorderKey, options: DisorderOptions = DisorderOptions()
+    ) throws(DisorderError) -> [UInt8] {
+        let limits = options.limits
         guard let header = try header(in: bytes) else { throw .notScrambled }
         let expected = DisorderHeader.keyCheck(key: key, nonce: header.nonce)
         guard ConstantTime.equal(expected, header.keyCheck) else { throw .wrongKey }
@@ -111,7 +120,7 @@ public enum Disorder {
                     throw DisorderError.badHeader("the header does not match the picture's size")
                 }
                 PixelScrambler.apply(BlockPermutation(header: header, key: key), to: &image, forward: false)
-                return try encode(image, container: header.container, header: nil)
+                return try encode(image, container: header.container, header: nil, options: options)
             }
         }
     }
@@ -152,10 +161,12 @@ public enum Disorder {
         }
     }
 
-    private static func encode(_ image: Image, container: DisorderHeader.Container, header: DisorderHeader?) throws -> [UInt8] {
+    private static func encode(
+        _ image: Image, container: DisorderHeader.Container, header: DisorderHeader?, options: DisorderOptions
+    ) throws -> [UInt8] {
         switch container {
         case .png:
-            let png = try PNG.encode(image, options: PNG.EncodeOptions(compressionLevel: 6, filter: .all))
+            let png = try PNG.encode(image, compression: options.pngCompression, threads: options.threads)
             guard let header else { return png }
             return try PNG.inserting(chunk: pngChunk, data: header.bytes, into: png)
         case .bmp, .jpeg:

@@ -117,6 +117,8 @@ struct DisorderBench: ParsableCommand {
     var input: String?
     @Option(help: "Repetitions per measurement (the median is reported).")
     var repeats = 5
+    @Option(parsing: .upToNextOption, help: "PNG compression levels to measure (best is slow on big pictures).")
+    var levels: [PNG.Compression] = [.fast, .default]
     @Flag(help: "Report as one JSON object on standard output.")
     var json = false
 
@@ -166,6 +168,7 @@ struct DisorderBench: ParsableCommand {
                        ["jpeg_scramble_ms": ours * 1000])
         }
 
+        let cores = ProcessInfo.processInfo.activeProcessorCount
         // PNG: decode, permute and encode timed apart.
         let png = try PNG.encode(picture, layout: .rgb)
         var decodes: [Double] = [], permutes: [Double] = []
@@ -178,20 +181,40 @@ struct DisorderBench: ParsableCommand {
         let decode = Self.median(decodes), permute = Self.median(permutes)
         let header = Disorder.scramblePixels(&scrambled, key: key)
         let derive = Self.median((0..<repeats).map { _ in Self.seconds { _ = BlockPermutation(header: header, key: key) } })
-        let encode = Self.median(try (0..<max(1, repeats / 2)).map { _ in
-            try Self.seconds { _ = try PNG.encode(scrambled, options: PNG.EncodeOptions(compressionLevel: 6, filter: .all)) }
-        })
         let gigabytes = Double(picture.pixels.count) / 1e9
-        report.say(String(format: "PNG scramble: decode %.0f ms, permute %.1f ms (%.2f GB/s of pixels; %.1f ms of it deriving the block moves), encode %.0f ms",
-                          decode * 1000, permute * 1000, gigabytes / permute, derive * 1000, encode * 1000),
-                   ["png_decode_ms": decode * 1000, "png_permute_ms": permute * 1000, "png_derive_ms": derive * 1000,
-                    "png_encode_ms": encode * 1000])
+        report.say(String(format: "PNG scramble: decode %.0f ms, permute %.1f ms (%.2f GB/s of pixels; %.1f ms of it deriving the block moves)",
+                          decode * 1000, permute * 1000, gigabytes / permute, derive * 1000),
+                   ["png_decode_ms": decode * 1000, "png_permute_ms": permute * 1000, "png_derive_ms": derive * 1000])
+        let libpngDecode = Self.median(try (0..<repeats).map { _ in try Self.seconds { _ = try PNG.decodeWithLibpng(png) } })
+        report.say(String(format: "PNG decode by libpng (the baseline): %.0f ms; direct reader %.2fx faster", libpngDecode * 1000, libpngDecode / decode),
+                   ["png_decode_libpng_ms": libpngDecode * 1000])
+
+        // Encoding the scrambled picture: libpng (zlib level 6, all filters; the
+        // writer before PNG.Compression) beside each level, on one core and on all.
+        var baseline: [UInt8] = []
+        let libpng = Self.median(try (0..<max(1, repeats / 2)).map { _ in
+            try Self.seconds { baseline = try PNG.encode(scrambled, options: PNG.EncodeOptions(compressionLevel: 6, filter: .all)) }
+        })
+        report.say(String(format: "PNG encode, libpng zlib level 6 (the baseline): %.0f ms, %d bytes", libpng * 1000, baseline.count),
+                   ["png_encode_libpng_ms": libpng * 1000, "png_encode_libpng_bytes": baseline.count])
+        for compression in levels {
+            for threads in Set([1, cores]).sorted() {
+                var bytes: [UInt8] = []
+                let time = Self.median(try (0..<max(1, repeats / 2)).map { _ in
+                    try Self.seconds { bytes = try PNG.encode(scrambled, compression: compression, threads: threads) }
+                })
+                let name = "png_encode_\(compression)_\(threads)t"
+                report.say(String(format: "PNG encode, %@, %d thread%@: %.0f ms (%.1fx libpng), %d bytes (%.3f of libpng's)",
+                                  compression.rawValue, threads, threads == 1 ? "" : "s", time * 1000, libpng / time, bytes.count,
+                                  Double(bytes.count) / Double(baseline.count)),
+                           [name + "_ms": time * 1000, name + "_bytes": bytes.count])
+            }
+        }
 
         // Batch: the same work on 1 and on all cores.
         let files = 24
         let medium = try (input == nil ? Image.photoLike(width: 2000, height: 1500) : picture)
             .encoded(as: .jpeg, quality: 85)
-        let cores = ProcessInfo.processInfo.activeProcessorCount
         var rates: [Int: Double] = [:]
         for threads in Set([1, cores]).sorted() {
             let elapsed = Self.seconds {

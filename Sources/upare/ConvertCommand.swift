@@ -25,6 +25,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "JPEG quality, 1 to 100.")
     var quality: Int = 85
 
+    @Option(help: "PNG output: fast (upare's run-length deflate on all cores), default (libdeflate level 6) or best (level 12, never larger than libpng's level 9).")
+    var pngCompression: PNG.Compression = .default
+
     func validate() throws {
         guard (1...100).contains(quality) else {
             throw ValidationError("--quality must be between 1 and 100")
@@ -45,7 +48,7 @@ struct ConvertCommand: ParsableCommand {
             guard let chosen = format.flatMap(ImageFormat.init(fileExtension:)) ?? ImageFormat(fileExtension: ext) else {
                 throw RasterError.unsupportedFormat("cannot tell the output format from the extension '.\(ext)' (use png, jpg or bmp, or --format)")
             }
-            let bytes = try image.encoded(as: chosen, quality: quality)
+            let bytes = try image.encoded(as: chosen, quality: quality, pngCompression: pngCompression)
             if StandardStreams.isStream(output) {
                 try StandardStreams.write(bytes)
             } else {

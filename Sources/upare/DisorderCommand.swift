@@ -57,8 +57,13 @@ struct DisorderCommand: ParsableCommand {
             options.blockSize = blockSize
             options.rotateAndFlip = rotate
             options.shuffleChannels = shuffleChannels
+            options.pngCompression = batch.pngCompression
             let chosen = options
-            try batch.process(encrypting: true) { bytes, key in try Disorder.scramble(bytes, key: key, options: chosen) }
+            try batch.process(encrypting: true) { bytes, key, threads in
+                var options = chosen
+                options.threads = threads
+                return try Disorder.scramble(bytes, key: key, options: options)
+            }
         }
     }
 
@@ -68,7 +73,14 @@ struct DisorderCommand: ParsableCommand {
         @OptionGroup var batch: DisorderBatchOptions
 
         func run() throws {
-            try batch.process(encrypting: false) { bytes, key in try Disorder.unscramble(bytes, key: key) }
+            var options = DisorderOptions()
+            options.pngCompression = batch.pngCompression
+            let chosen = options
+            try batch.process(encrypting: false) { bytes, key, threads in
+                var options = chosen
+                options.threads = threads
+                return try Disorder.unscramble(bytes, key: key, options: options)
+            }
         }
     }
 }
@@ -86,6 +98,8 @@ struct DisorderBatchOptions: ParsableArguments {
     var overwrite = false
     @Option(help: "Worker threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "PNG output: fast (upare's run-length deflate on all cores), default (libdeflate level 6) or best (level 12, never larger than libpng's level 9).")
+    var pngCompression: PNG.Compression = .default
     @Flag(help: "Report on standard output as JSON: counts, each output, each failure.")
     var json = false
     @Argument(help: "Files and folders (folders are searched recursively for .png, .jpg, .jpeg, .bmp); - alone: standard input to standard output.")
@@ -186,10 +200,13 @@ struct DisorderBatchOptions: ParsableArguments {
 
     /// Runs `transform` over every job on all threads; a failing file is
     /// reported and the others go on. Exits 1 when some failed, 3 when all did.
-    func process(encrypting: Bool, _ transform: @escaping @Sendable ([UInt8], DisorderKey) throws -> [UInt8]) throws {
+    /// `transform` gets the threads one picture may use: all of them for a
+    /// single file, one each when the files already keep every thread busy.
+    func process(encrypting: Bool, _ transform: @escaping @Sendable ([UInt8], DisorderKey, Int) throws -> [UInt8]) throws {
         let key = try self.key()
-        if isStream { return try stream(key, transform) }
+        if isStream { return try stream(key) { try transform($0, $1, threads) } }
         let jobs = try self.jobs(encrypting: encrypting)
+        let perPicture = jobs.count >= threads ? 1 : max(1, threads / max(1, jobs.count))
         let failures = Mutex<[String: String]>([:])
         let progress = Mutex(ProgressBar(total: jobs.count, label: "files", enabled: !json))
         let next = Mutex(0)
@@ -207,7 +224,7 @@ struct DisorderBatchOptions: ParsableArguments {
                         throw RasterError.io("\(job.output) exists (use --overwrite)")
                     }
                     let input = try RasterFile.read(job.input, maxSize: Self.maxFileSize)
-                    let output = try transform(input, key)
+                    let output = try transform(input, key, perPicture)
                     try FileManager.default.createDirectory(
                         atPath: (job.output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                     try RasterFile.write(output, to: job.output)

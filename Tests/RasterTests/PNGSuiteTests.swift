@@ -1,5 +1,5 @@
 import Foundation
-import Raster
+@testable import Raster
 import Testing
 import TestSupport
 
@@ -43,6 +43,37 @@ struct PNGSuiteTests {
         var worst = 0
         for (a, b) in zip(image.pixels, expected) { worst = max(worst, abs(Int(a) - Int(b))) }
         #expect(worst <= tolerance, "\(name): off by up to \(worst)")
+    }
+
+    @Test("the direct reader gives libpng's pixels, or leaves the file to libpng", arguments: files)
+    func directReaderMatchesLibpng(_ name: String) throws {
+        let bytes = try TestData.bytes(TestData.pngSuite.appendingPathComponent("png/\(name).png"))
+        let direct = try bytes.withUnsafeBufferPointer { try PNGDirectReader.decode($0, limits: .default) }
+        guard let direct else { return }
+        #expect(!name.hasPrefix("x"), "\(name): a corrupt file must be left to libpng")
+        let libpng = try PNG.decode(bytes, limits: .default, direct: false)
+        #expect(direct.width == libpng.width && direct.height == libpng.height && direct.pixels == libpng.pixels, "\(name)")
+    }
+
+    @Test("the direct reader takes the common 8-bit files")
+    func directReaderCoverage() throws {
+        let taken = try Self.validFiles.filter { name in
+            let bytes = try TestData.bytes(TestData.pngSuite.appendingPathComponent("png/\(name).png"))
+            return try bytes.withUnsafeBufferPointer { try PNGDirectReader.decode($0, limits: .default) } != nil
+        }
+        for name in ["basn0g08", "basn2c08", "basn4a08", "basn6a08", "f00n2c08", "f04n2c08", "bgan6a08"] {
+            #expect(taken.contains(name), "\(name) went to libpng")
+        }
+        #expect(taken.count >= 20, "\(taken.count) files taken: \(taken)")
+    }
+
+    @Test("every valid file survives an encode at each level", arguments: validFiles)
+    func writerRoundTrip(_ name: String) throws {
+        let image = try PNG.decode(TestData.bytes(TestData.pngSuite.appendingPathComponent("png/\(name).png")))
+        for compression in PNG.Compression.allCases {
+            let again = try PNG.decode(PNG.encode(image, compression: compression), limits: .default, direct: false)
+            #expect(again.pixels == image.pixels, "\(name), \(compression)")
+        }
     }
 
     @Test("corrupt PNG is refused with a RasterError", arguments: invalidFiles)

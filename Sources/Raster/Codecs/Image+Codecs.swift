@@ -13,10 +13,13 @@ extension Image {
         }
     }
 
-    /// Encodes with each format's sensible defaults; `quality` applies to JPEG.
-    public func encoded(as format: ImageFormat, quality: Int = 85) throws(RasterError) -> [UInt8] {
+    /// Encodes with each format's sensible defaults; `quality` applies to JPEG,
+    /// `pngCompression` and `threads` to PNG (`PNG.encode(_:compression:threads:)`).
+    public func encoded(
+        as format: ImageFormat, quality: Int = 85, pngCompression: PNG.Compression = .default, threads: Int = 0
+    ) throws(RasterError) -> [UInt8] {
         switch format {
-        case .png: return try PNG.encode(self)
+        case .png: return try PNG.encode(self, compression: pngCompression, threads: threads)
         case .jpeg: return try JPEG.encode(self, options: JPEG.EncodeOptions(quality: quality))
         case .bmp: return try BMP.encode(self)
         }
@@ -30,12 +33,12 @@ extension Image {
     }
 
     /// Encodes by the path's extension and writes atomically.
-    public func write(to path: String, quality: Int = 85) throws(RasterError) {
+    public func write(to path: String, quality: Int = 85, pngCompression: PNG.Compression = .default) throws(RasterError) {
         let ext = (path as NSString).pathExtension
         guard let format = ImageFormat(fileExtension: ext) else {
             throw .unsupportedFormat("cannot tell the output format from the extension '.\(ext)' (use png, jpg or bmp)")
         }
-        try RasterFile.write(encoded(as: format, quality: quality), to: path)
+        try RasterFile.write(encoded(as: format, quality: quality, pngCompression: pngCompression), to: path)
     }
 }
 

@@ -76,11 +76,23 @@ public enum PNG {
 
     /// Decodes any valid PNG (every colour type and bit depth, interlaced, tRNS)
     /// to RGBA8. 16-bit samples are scaled with rounding; gamma is not applied.
+    /// The common 8-bit files take `PNGDirectReader`, the rest libpng.
     public static func decode(_ bytes: [UInt8], limits: DecodeLimits = .default) throws(RasterError) -> Image {
+        try decode(bytes, limits: limits, direct: true)
+    }
+
+    /// libpng alone, without the direct reader: for benchmarks' baselines.
+    public static func decodeWithLibpng(_ bytes: [UInt8], limits: DecodeLimits = .default) throws(RasterError) -> Image {
+        try decode(bytes, limits: limits, direct: false)
+    }
+
+    /// `direct: false` always asks libpng (tests compare the two paths).
+    static func decode(_ bytes: [UInt8], limits: DecodeLimits, direct: Bool) throws(RasterError) -> Image {
         try bytes.withUnsafeBufferPointer { input throws(RasterError) -> Image in
                 guard let base = input.baseAddress, !input.isEmpty else {
                     throw .corruptData(format: "PNG", message: "empty input")
                 }
+                if direct, let image = try PNGDirectReader.decode(input, limits: limits) { return image }
                 guard let decoder = upare_png_decoder_create(base, input.count) else {
                     throw .corruptData(format: "PNG", message: "libpng could not start (out of memory)")
                 }

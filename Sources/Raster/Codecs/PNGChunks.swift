@@ -1,5 +1,3 @@
-internal import CDeflate
-
 /// Byte-level access to PNG chunks, for metadata a codec library does not know
 /// (upare's disorder header): find one, insert one after IHDR.
 extension PNG {
@@ -13,7 +11,7 @@ extension PNG {
             guard length <= bytes.count - offset - 12 else { return nil }
             let name = Array(bytes[(offset + 4)..<(offset + 8)])
             if name == wanted {
-                let crc = bytes.withUnsafeBufferPointer { libdeflate_crc32(0, $0.baseAddress.map { $0 + offset + 4 }, length + 4) }
+                let crc = bytes.withUnsafeBufferPointer { Libdeflate.crc32(UnsafeBufferPointer(rebasing: $0[(offset + 4)..<(offset + 8 + length)])) }
                 let stored = bytes[(offset + 8 + length)..<(offset + 12 + length)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
                 return crc == stored ? Array(bytes[(offset + 8)..<(offset + 8 + length)]) : nil
             }
@@ -34,7 +32,7 @@ extension PNG {
         }
         var chunk = [UInt8(data.count >> 24 & 0xFF), UInt8(data.count >> 16 & 0xFF), UInt8(data.count >> 8 & 0xFF), UInt8(data.count & 0xFF)]
         chunk += name + data
-        let crc = chunk.withUnsafeBufferPointer { libdeflate_crc32(0, $0.baseAddress.map { $0 + 4 }, data.count + 4) }
+        let crc = chunk.withUnsafeBufferPointer { Libdeflate.crc32(UnsafeBufferPointer(rebasing: $0[4...])) }
         chunk += [UInt8(crc >> 24), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc & 0xFF)]
         var out = Array(bytes[0..<33])
         out += chunk
@@ -46,6 +44,80 @@ extension PNG {
     public static func bitDepth(of bytes: [UInt8]) -> Int? {
         guard bytes.count >= 29, ImageFormat.sniff(bytes) == .png else { return nil }
         return Int(bytes[24])
+    }
+}
+
+/// Writing and walking a PNG file's chunks, for upare's own PNG writers and reader.
+enum PNGChunks {
+    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// A whole PNG: IHDR, PLTE and tRNS for a palette, one IDAT with `zlib`, IEND.
+    static func file(
+        width: Int, height: Int, bitDepth: UInt8, colorType: UInt8, palette: [RGBA] = [], zlib: [UInt8]
+    ) -> [UInt8] {
+        var png = signature
+        png.reserveCapacity(zlib.count + 64 + palette.count * 4)
+        var header = bigEndian(UInt32(width)) + bigEndian(UInt32(height))
+        header += [bitDepth, colorType, 0, 0, 0]  // deflate, adaptive filtering, no interlace
+        append("IHDR", header, to: &png)
+        if !palette.isEmpty {
+            append("PLTE", palette.flatMap { [$0.r, $0.g, $0.b] }, to: &png)
+            var alpha = palette.map(\.a)
+            while let last = alpha.last, last == 255 { alpha.removeLast() }
+            if !alpha.isEmpty { append("tRNS", alpha, to: &png) }
+        }
+        append("IDAT", zlib, to: &png)
+        append("IEND", [], to: &png)
+        return png
+    }
+
+    static func bigEndian(_ value: UInt32) -> [UInt8] {
+        [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+    }
+
+    static func append(_ type: String, _ data: [UInt8], to png: inout [UInt8]) {
+        png += bigEndian(UInt32(data.count))
+        let start = png.count
+        png += Array(type.utf8)
+        png += data
+        let crc = png.withUnsafeBufferPointer { Libdeflate.crc32(UnsafeBufferPointer(rebasing: $0[start...])) }
+        png += bigEndian(crc)
+    }
+
+    /// One chunk of a file: its type and where its data lies.
+    struct Chunk {
+        let type: (UInt8, UInt8, UInt8, UInt8)
+        let data: Range<Int>
+        let crcMatches: Bool
+
+        func isType(_ name: StaticString) -> Bool {
+            let n = name.utf8Start
+            return type == (n[0], n[1], n[2], n[3])
+        }
+
+        /// Critical chunks have an upper-case first letter.
+        var isCritical: Bool { type.0 & 0x20 == 0 }
+    }
+
+    /// The chunks after the signature up to and including IEND; nil when the
+    /// signature is missing or a chunk runs past the end of the bytes.
+    static func walk(_ bytes: UnsafeBufferPointer<UInt8>) -> [Chunk]? {
+        guard bytes.count >= 8, Array(bytes[0..<8]) == signature else { return nil }
+        var chunks: [Chunk] = []
+        var offset = 8
+        while true {
+            guard bytes.count - offset >= 12 else { return nil }
+            let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+            guard length <= bytes.count - offset - 12 else { return nil }
+            let end = offset + 8 + length
+            let stored = UInt32(bytes[end]) << 24 | UInt32(bytes[end + 1]) << 16 | UInt32(bytes[end + 2]) << 8 | UInt32(bytes[end + 3])
+            let crc = Libdeflate.crc32(UnsafeBufferPointer(rebasing: bytes[(offset + 4)..<end]))
+            let chunk = Chunk(type: (bytes[offset + 4], bytes[offset + 5], bytes[offset + 6], bytes[offset + 7]),
+                              data: (offset + 8)..<end, crcMatches: crc == stored)
+            chunks.append(chunk)
+            if chunk.isType("IEND") { return chunks }
+            offset = end + 4
+        }
     }
 }
 

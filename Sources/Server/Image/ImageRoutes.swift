@@ -216,8 +216,10 @@ struct ImageRoutes: Sendable {
             output = try await heavyWork.run {
                 var options = DisorderOptions()
                 options.limits = limits
+                // Heavy work is bounded by jobs, one core each.
+                options.threads = 1
                 return decrypt
-                    ? try Disorder.unscramble(bytes, key: key, limits: limits) : try Disorder.scramble(bytes, key: key, options: options)
+                    ? try Disorder.unscramble(bytes, key: key, options: options) : try Disorder.scramble(bytes, key: key, options: options)
             }
             ServerMetrics.disorderJob(action: decrypt ? "decrypt" : "encrypt", succeeded: true)
         } catch let busy as RetryAfter {

@@ -26,7 +26,7 @@ public struct AvatarStore: Sendable {
             let square = image.cropped(to: Rect(x: (image.width - side) / 2, y: (image.height - side) / 2, width: side, height: side))
             return try sizes.map { size in
                 let scaled = side == size ? square : try square.resized(width: size, height: size)
-                return (size, try PNG.encode(scaled))
+                return (size, try PNG.encode(scaled, compression: .default, threads: 1))
             }
         }
     }

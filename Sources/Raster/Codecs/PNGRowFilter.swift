@@ -1,0 +1,96 @@
+/// PNG's five row filters (ISO/IEC 15948, 9.2): choosing one per row, applying
+/// it and undoing it. The loops are plain byte loops over buffers so that the
+/// compiler vectorises the filtering (the unfiltering of Sub, Average and Paeth
+/// is serial by nature).
+enum PNGRowFilter {
+    static let none: UInt8 = 0, sub: UInt8 = 1, up: UInt8 = 2, average: UInt8 = 3, paeth: UInt8 = 4
+
+    /// Filters `row` (raw bytes; `previous` is the raw row above, all zeros for
+    /// the first row) with whichever of the five filters gives the smallest sum
+    /// of the filtered bytes taken as signed values, libpng's heuristic, and
+    /// writes the filter type and the filtered bytes to `out` (row.count + 1).
+    /// `scratch` holds 4 × row.count bytes.
+    static func filterAdaptively(
+        _ row: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>, bytesPerPixel bpp: Int,
+        scratch: UnsafeMutableBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        let n = row.count
+        guard n > 0, let r = row.baseAddress, let p = previous.baseAddress, let s = scratch.baseAddress,
+              let o = out.baseAddress else { return }
+        let subRow = s, upRow = s + n, averageRow = s + 2 * n, paethRow = s + 3 * n
+
+        var costs: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0)
+        for i in 0..<n { costs.0 &+= cost(r[i]) }
+        for i in 0..<min(bpp, n) {
+            subRow[i] = r[i]
+            averageRow[i] = r[i] &- p[i] >> 1
+            paethRow[i] = r[i] &- p[i]
+        }
+        for i in bpp..<max(bpp, n) { subRow[i] = r[i] &- r[i - bpp] }
+        for i in 0..<n { upRow[i] = r[i] &- p[i] }
+        for i in bpp..<max(bpp, n) {
+            averageRow[i] = r[i] &- UInt8(truncatingIfNeeded: (UInt16(r[i - bpp]) &+ UInt16(p[i])) >> 1)
+        }
+        for i in bpp..<max(bpp, n) {
+            paethRow[i] = r[i] &- paethPredictor(r[i - bpp], p[i], p[i - bpp])
+        }
+        for i in 0..<n {
+            costs.1 &+= cost(subRow[i])
+            costs.2 &+= cost(upRow[i])
+            costs.3 &+= cost(averageRow[i])
+            costs.4 &+= cost(paethRow[i])
+        }
+
+        var best = none, bestCost = costs.0
+        if costs.1 < bestCost { best = sub; bestCost = costs.1 }
+        if costs.2 < bestCost { best = up; bestCost = costs.2 }
+        if costs.3 < bestCost { best = average; bestCost = costs.3 }
+        if costs.4 < bestCost { best = paeth }
+        o[0] = best
+        let chosen: UnsafeMutablePointer<UInt8>? = best == sub ? subRow : best == up ? upRow
+            : best == average ? averageRow : best == paeth ? paethRow : nil
+        (o + 1).update(from: chosen.map { UnsafePointer($0) } ?? r, count: n)
+    }
+
+    /// Undoes `type` on `row` in place, given the already unfiltered row above
+    /// (all zeros for the first row). False for an unknown filter type.
+    static func unfilter(
+        _ type: UInt8, _ row: UnsafeMutableBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>, bytesPerPixel bpp: Int
+    ) -> Bool {
+        let n = row.count
+        guard n > 0, let r = row.baseAddress, let p = previous.baseAddress else { return type <= paeth }
+        switch type {
+        case none:
+            break
+        case sub:
+            for i in bpp..<max(bpp, n) { r[i] = r[i] &+ r[i - bpp] }
+        case up:
+            for i in 0..<n { r[i] = r[i] &+ p[i] }
+        case average:
+            for i in 0..<min(bpp, n) { r[i] = r[i] &+ p[i] >> 1 }
+            for i in bpp..<max(bpp, n) {
+                r[i] = r[i] &+ UInt8(truncatingIfNeeded: (UInt16(r[i - bpp]) &+ UInt16(p[i])) >> 1)
+            }
+        case paeth:
+            for i in 0..<min(bpp, n) { r[i] = r[i] &+ p[i] }
+            for i in bpp..<max(bpp, n) { r[i] = r[i] &+ paethPredictor(r[i - bpp], p[i], p[i - bpp]) }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// The neighbour (left, above, above-left) closest to left + above - above-left.
+    @inline(__always)
+    static func paethPredictor(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
+        let ia = Int16(a), ib = Int16(b), ic = Int16(c)
+        let pa = abs(ib &- ic), pb = abs(ia &- ic), pc = abs(ia &+ ib &- 2 &* ic)
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c
+    }
+
+    @inline(__always)
+    private static func cost(_ byte: UInt8) -> UInt32 {
+        let signed = Int32(Int8(bitPattern: byte))
+        return UInt32(signed < 0 ? -signed : signed)
+    }
+}
