@@ -19,26 +19,38 @@ enum PNGRowFilter {
               let o = out.baseAddress else { return }
         let subRow = s, upRow = s + n, averageRow = s + 2 * n, paethRow = s + 3 * n
 
+        // One pass computes the four filtered candidates and every cost; wrapping
+        // arithmetic throughout, so that the loop has no trap and vectorises.
         var costs: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0)
-        for i in 0..<n { costs.0 &+= cost(r[i]) }
-        for i in 0..<min(bpp, n) {
-            subRow[i] = r[i]
-            averageRow[i] = r[i] &- p[i] >> 1
-            paethRow[i] = r[i] &- p[i]
+        let head = min(bpp, n)
+        for i in 0..<head {
+            let x = r[i], b = p[i]
+            subRow[i] = x
+            upRow[i] = x &- b
+            averageRow[i] = x &- b >> 1
+            paethRow[i] = x &- b
+            costs.0 &+= cost(x)
+            costs.1 &+= cost(x)
+            costs.2 &+= cost(x &- b)
+            costs.3 &+= cost(x &- b >> 1)
+            costs.4 &+= cost(x &- b)
         }
-        for i in bpp..<max(bpp, n) { subRow[i] = r[i] &- r[i - bpp] }
-        for i in 0..<n { upRow[i] = r[i] &- p[i] }
-        for i in bpp..<max(bpp, n) {
-            averageRow[i] = r[i] &- UInt8(truncatingIfNeeded: (UInt16(r[i - bpp]) &+ UInt16(p[i])) >> 1)
-        }
-        for i in bpp..<max(bpp, n) {
-            paethRow[i] = r[i] &- paethPredictor(r[i - bpp], p[i], p[i - bpp])
-        }
-        for i in 0..<n {
-            costs.1 &+= cost(subRow[i])
-            costs.2 &+= cost(upRow[i])
-            costs.3 &+= cost(averageRow[i])
-            costs.4 &+= cost(paethRow[i])
+        var i = head
+        while i < n {
+            let x = r[i], a = r[i &- bpp], b = p[i], c = p[i &- bpp]
+            let s1 = x &- a, s2 = x &- b
+            let s3 = x &- UInt8(truncatingIfNeeded: (UInt16(a) &+ UInt16(b)) >> 1)
+            let s4 = x &- paethPredictor(a, b, c)
+            subRow[i] = s1
+            upRow[i] = s2
+            averageRow[i] = s3
+            paethRow[i] = s4
+            costs.0 &+= cost(x)
+            costs.1 &+= cost(s1)
+            costs.2 &+= cost(s2)
+            costs.3 &+= cost(s3)
+            costs.4 &+= cost(s4)
+            i &+= 1
         }
 
         var best = none, bestCost = costs.0
@@ -63,17 +75,17 @@ enum PNGRowFilter {
         case none:
             break
         case sub:
-            for i in bpp..<max(bpp, n) { r[i] = r[i] &+ r[i - bpp] }
+            for i in bpp..<max(bpp, n) { r[i] = r[i] &+ r[i &- bpp] }
         case up:
             for i in 0..<n { r[i] = r[i] &+ p[i] }
         case average:
             for i in 0..<min(bpp, n) { r[i] = r[i] &+ p[i] >> 1 }
             for i in bpp..<max(bpp, n) {
-                r[i] = r[i] &+ UInt8(truncatingIfNeeded: (UInt16(r[i - bpp]) &+ UInt16(p[i])) >> 1)
+                r[i] = r[i] &+ UInt8(truncatingIfNeeded: (UInt16(r[i &- bpp]) &+ UInt16(p[i])) >> 1)
             }
         case paeth:
             for i in 0..<min(bpp, n) { r[i] = r[i] &+ p[i] }
-            for i in bpp..<max(bpp, n) { r[i] = r[i] &+ paethPredictor(r[i - bpp], p[i], p[i - bpp]) }
+            for i in bpp..<max(bpp, n) { r[i] = r[i] &+ paethPredictor(r[i &- bpp], p[i], p[i &- bpp]) }
         default:
             return false
         }
@@ -84,13 +96,15 @@ enum PNGRowFilter {
     @inline(__always)
     static func paethPredictor(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> UInt8 {
         let ia = Int16(a), ib = Int16(b), ic = Int16(c)
-        let pa = abs(ib &- ic), pb = abs(ia &- ic), pc = abs(ia &+ ib &- 2 &* ic)
+        let da = ib &- ic, db = ia &- ic, dc = da &+ db
+        let pa = da < 0 ? 0 &- da : da, pb = db < 0 ? 0 &- db : db, pc = dc < 0 ? 0 &- dc : dc
         return pa <= pb && pa <= pc ? a : pb <= pc ? b : c
     }
 
     @inline(__always)
     private static func cost(_ byte: UInt8) -> UInt32 {
-        let signed = Int32(Int8(bitPattern: byte))
-        return UInt32(signed < 0 ? -signed : signed)
+        // |byte as Int8|: 0...128.
+        let signed = Int8(bitPattern: byte)
+        return UInt32(truncatingIfNeeded: signed < 0 ? 0 &- Int32(signed) : Int32(signed))
     }
 }

@@ -17,6 +17,9 @@ struct RunLengthDeflate {
 
     private var tokens: [UInt16]
     private var literalLengths = [UInt32](repeating: 0, count: 286)
+    /// Counts of each token (0...511), in two halves that alternate so that a
+    /// run of one value does not wait on its own counter.
+    private var tokenCounts = [UInt32](repeating: 0, count: 1024)
     /// The stream so far, and the bits of its last byte not yet written.
     private var output: [UInt8] = []
     private var pendingBits: UInt64 = 0
@@ -87,11 +90,10 @@ struct RunLengthDeflate {
     private mutating func writeBlock(_ input: UnsafeBufferPointer<UInt8>, into writer: inout BitWriter) {
         let count = tokenize(input)
         for i in 0..<literalLengths.count { literalLengths[i] = 0 }
-        tokens.withUnsafeBufferPointer { t in
-            for i in 0..<count {
-                let token = Int(t[i])
-                literalLengths[token < 256 ? token : Self.lengthSymbol[token - 253]] &+= 1
-            }
+        for token in 0..<512 {
+            let n = tokenCounts[token] &+ tokenCounts[token + 512]
+            guard n > 0 else { continue }
+            literalLengths[token < 256 ? token : Self.lengthSymbol[token - 253]] &+= n
         }
         literalLengths[256] = 1  // end of block
         let litLengths = Huffman.codeLengths(literalLengths, limit: 15)
@@ -111,23 +113,31 @@ struct RunLengthDeflate {
             return
         }
 
+        // Each token's whole code (the literal, or the length code, its extra
+        // bits and the one-bit distance code) from one table lookup.
         let litCodes = Huffman.codes(litLengths)
+        var tokenCode = [UInt32](repeating: 0, count: 512), tokenBits = [UInt8](repeating: 0, count: 512)
+        for token in 0..<256 {
+            tokenCode[token] = UInt32(litCodes[token])
+            tokenBits[token] = litLengths[token]
+        }
+        for length in 3...258 {
+            let symbol = Self.lengthSymbol[length]
+            let extra = Int(Self.extraBits[symbol - 257])
+            let extraValue = UInt32(length - Int(Self.baseLength[symbol - 257]))
+            tokenCode[length + 253] = UInt32(litCodes[symbol]) | extraValue << UInt32(litLengths[symbol])
+            tokenBits[length + 253] = litLengths[symbol] + UInt8(extra) + 1  // + distance code 0, a 0 bit
+        }
         writer.put(0, 1)
         writer.put(2, 2)  // dynamic Huffman codes
         header.write(into: &writer)
         tokens.withUnsafeBufferPointer { t in
-            for i in 0..<count {
-                let token = Int(t[i])
-                if token < 256 {
-                    writer.put(UInt64(litCodes[token]), Int(litLengths[token]))
-                } else {
-                    let symbol = Self.lengthSymbol[token - 253]
-                    let length = token - 253
-                    let extra = Int(Self.extraBits[symbol - 257])
-                    let extraValue = UInt64(length - Int(Self.baseLength[symbol - 257]))
-                    let code = UInt64(litCodes[symbol]) | extraValue << UInt64(litLengths[symbol])
-                    // The distance: code 0 of the two one-bit codes, that is a 0 bit.
-                    writer.put(code, Int(litLengths[symbol]) + extra + 1)
+            tokenCode.withUnsafeBufferPointer { codes in
+                tokenBits.withUnsafeBufferPointer { bits in
+                    for i in 0..<count {
+                        let token = Int(t[i])
+                        writer.put(UInt64(codes[token]), Int(bits[token]))
+                    }
                 }
             }
         }
@@ -147,25 +157,31 @@ struct RunLengthDeflate {
     }
 
     /// Literals, and runs of the previous byte as (length + 253) for lengths 3...258.
+    /// Counts them in `tokenCounts` on the way.
     private mutating func tokenize(_ input: UnsafeBufferPointer<UInt8>) -> Int {
-        tokens.withUnsafeMutableBufferPointer { t in
-            var count = 0
-            var i = 0
-            let n = input.count
-            while i < n {
-                let byte = input[i]
-                t[count] = UInt16(byte)
-                count &+= 1
-                i &+= 1
-                var run = 0
-                while i &+ run < n, run < 258, input[i &+ run] == byte { run &+= 1 }
-                if run >= 3 {
-                    t[count] = UInt16(run &+ 253)
+        for i in 0..<tokenCounts.count { tokenCounts[i] = 0 }
+        return tokens.withUnsafeMutableBufferPointer { t in
+            tokenCounts.withUnsafeMutableBufferPointer { counts in
+                var count = 0
+                var i = 0
+                let n = input.count
+                while i < n {
+                    let byte = input[i]
+                    t[count] = UInt16(byte)
+                    counts[Int(byte) | (count & 1) << 9] &+= 1
+                    count &+= 1
+                    i &+= 1
+                    guard i &+ 2 < n, input[i] == byte, input[i &+ 1] == byte, input[i &+ 2] == byte else { continue }
+                    var run = 3
+                    while i &+ run < n, run < 258, input[i &+ run] == byte { run &+= 1 }
+                    let token = run &+ 253
+                    t[count] = UInt16(token)
+                    counts[token | (count & 1) << 9] &+= 1
                     count &+= 1
                     i &+= run
                 }
+                return count
             }
-            return count
         }
     }
 
