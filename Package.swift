@@ -48,6 +48,8 @@ let package = Package(
         .systemLibrary(
             name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]),
+        // glibc's malloc tuning (mallopt), for the CLI's batch commands.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // libpng and libjpeg report errors by longjmp (or exit); this small C target
         // owns every setjmp so that no input can unwind through Swift frames.
         .target(
@@ -125,6 +127,7 @@ let package = Package(
         .executableTarget(
             name: "upare",
             dependencies: [
+                "CMalloc",
                 "Raster",
                 "Captcha",
                 "Disorder",

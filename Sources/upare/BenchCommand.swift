@@ -117,6 +117,8 @@ struct DisorderBench: ParsableCommand {
     var input: String?
     @Option(help: "Repetitions per measurement (the median is reported).")
     var repeats = 5
+    @Flag(help: "Leave glibc's malloc settings alone (the batch commands keep freed memory; see MallocTuning).")
+    var untunedMalloc = false
     @Option(parsing: .upToNextOption, help: "PNG compression levels to measure (best is slow on big pictures).")
     var levels: [PNG.Compression] = [.fast, .default]
     @Flag(help: "Report as one JSON object on standard output.")
@@ -132,9 +134,17 @@ struct DisorderBench: ParsableCommand {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
-    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    static func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
+
+    /// Minor page faults of this process so far (fresh pages the kernel mapped).
+    static func minorFaults() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_minflt
+    }
 
     func run() throws {
+        if !untunedMalloc { MallocTuning.keepFreedMemory() }
         let key = DisorderKey()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upare-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -215,22 +225,38 @@ struct DisorderBench: ParsableCommand {
         let files = 24
         let medium = try (input == nil ? Image.photoLike(width: 2000, height: 1500) : picture)
             .encoded(as: .jpeg, quality: 85)
-        var rates: [Int: Double] = [:]
-        for threads in Set([1, cores]).sorted() {
+        // Rounds alternate one thread and all cores, so that the machine's own
+        // drift (a shared host) falls on both sides of each ratio.
+        func batch(_ threads: Int) -> (rate: Double, faultsPerFile: Double) {
+            let faults = Self.minorFaults()
             let elapsed = Self.seconds {
                 DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                    for index in stride(from: worker, to: files * threads, by: threads) {
-                        _ = index
+                    for _ in stride(from: worker, to: files * threads, by: threads) {
                         _ = try? Disorder.scramble(medium, key: key)
                     }
                 }
             }
-            rates[threads] = Double(files * threads) / elapsed
-            report.say(String(format: "batch, %d thread%@: %.1f files/s (3-megapixel JPEGs)", threads, threads == 1 ? "" : "s", rates[threads] ?? 0),
-                       ["batch_files_per_second_\(threads)_threads": rates[threads] ?? 0])
+            return (Double(files * threads) / elapsed, Double(Self.minorFaults() - faults) / Double(files * threads))
         }
-        if cores > 1, let one = rates[1], let all = rates[cores] {
-            report.say(String(format: "batch scaling: %.2fx on %d cores", all / one, cores), ["batch_scaling": all / one, "cores": cores])
+        var single: [Double] = [], parallel: [Double] = [], ratios: [Double] = [], faults: [Double] = []
+        for _ in 0..<max(3, repeats) {
+            let one = batch(1)
+            single.append(one.rate)
+            faults.append(one.faultsPerFile)
+            guard cores > 1 else { continue }
+            let all = batch(cores)
+            parallel.append(all.rate)
+            ratios.append(all.rate / one.rate)
+        }
+        report.say(String(format: "batch, 1 thread: %.1f files/s (3-megapixel JPEGs, median of %d rounds), %.0f page faults a file",
+                          Self.median(single), single.count, Self.median(faults)),
+                   ["batch_files_per_second_1_threads": Self.median(single), "batch_page_faults_per_file": Self.median(faults)])
+        if cores > 1 {
+            report.say(String(format: "batch, %d threads: %.1f files/s; scaling per round: %@ (median %.2fx, lowest %.2fx)",
+                              cores, Self.median(parallel), ratios.map { String(format: "%.2fx", $0) }.joined(separator: " "),
+                              Self.median(ratios), ratios.min() ?? 0),
+                       ["batch_files_per_second_\(cores)_threads": Self.median(parallel), "batch_scaling": Self.median(ratios),
+                        "batch_scaling_lowest": ratios.min() ?? 0, "cores": cores])
         }
         try report.finish()
     }

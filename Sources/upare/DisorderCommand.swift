@@ -206,6 +206,7 @@ struct DisorderBatchOptions: ParsableArguments {
         let key = try self.key()
         if isStream { return try stream(key) { try transform($0, $1, threads) } }
         let jobs = try self.jobs(encrypting: encrypting)
+        if jobs.count > 1 { MallocTuning.keepFreedMemory() }
         let perPicture = jobs.count >= threads ? 1 : max(1, threads / max(1, jobs.count))
         let failures = Mutex<[String: String]>([:])
         let progress = Mutex(ProgressBar(total: jobs.count, label: "files", enabled: !json))
