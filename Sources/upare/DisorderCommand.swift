@@ -99,7 +99,7 @@ struct DisorderBatchOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "PNG output: fast (upare's run-length deflate on all cores), default (libdeflate level 6) or best (level 12, never larger than libpng's level 9).")
-    var pngCompression: PNG.Compression = .default
+    var pngCompression: PNG.Compression = .fast
     @Flag(help: "Report on standard output as JSON: counts, each output, each failure.")
     var json = false
     @Argument(help: "Files and folders (folders are searched recursively for .png, .jpg, .jpeg, .bmp); - alone: standard input to standard output.")

@@ -41,6 +41,28 @@ struct ConvertCommandTests {
         }
     }
 
+    @Test("--png-compression: each level writes the same pixels, best is the smallest, a bad level is a usage error")
+    func pngCompression() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = Image.photoLike(width: 300, height: 200)
+        let input = folder.appendingPathComponent("in.bmp")
+        try source.write(to: input.path)
+        var sizes: [String: Int] = [:]
+        for level in ["fast", "default", "best"] {
+            let output = folder.appendingPathComponent("\(level).png")
+            let result = try Self.run(["convert", input.path, output.path, "--png-compression", level])
+            #expect(result.status == 0, "\(result.stderr)")
+            let bytes = try [UInt8](Data(contentsOf: output))
+            #expect(try PNG.decode(bytes) == source, "\(level)")
+            sizes[level] = bytes.count
+        }
+        #expect(sizes["best"]! <= sizes["default"]!, "\(sizes)")
+        let bad = try Self.run(["convert", input.path, folder.appendingPathComponent("x.png").path, "--png-compression", "max"])
+        #expect(bad.status == 2, "\(bad.stderr)")
+        #expect(bad.stderr.contains("png-compression"), "\(bad.stderr)")
+    }
+
     @Test("errors are one line and a non-zero status")
     func errors() throws {
         let folder = try Self.temporaryFolder()
