@@ -255,9 +255,10 @@ def plot(results, path):
     for name in sorted({n for n, _ in results}):
         points = sorted((c, r) for (n, c), r in results.items() if n == name)
         xs = [c for c, _ in points]
-        rate_axis.plot(xs, [r["rate"] for _, r in points], marker="o", label=name)
-        tail_axis.plot(xs, [r["p99"] for _, r in points], marker="o", label=f"{name} p99")
-        tail_axis.plot(xs, [r["p999"] for _, r in points], marker="x", linestyle="--", label=f"{name} p99.9")
+        (line,) = rate_axis.plot(xs, [r["rate"] for _, r in points], marker="o", label=name)
+        colour = line.get_color()
+        tail_axis.plot(xs, [r["p99"] for _, r in points], marker="o", color=colour, label=f"{name} p99")
+        tail_axis.plot(xs, [r["p999"] for _, r in points], marker="x", linestyle="--", color=colour, label=f"{name} p99.9")
     rate_axis.set(title="Image/captcha throughput", xlabel="connections", ylabel="captchas/s")
     tail_axis.set(title="Image/captcha tail latency", xlabel="connections", ylabel="ms")
     for axis in (rate_axis, tail_axis):
