@@ -13,7 +13,7 @@ public struct DisorderOptions: Sendable, Equatable {
     public var shuffleChannels: Bool = false
     public var limits: DecodeLimits = .default
     /// How a scrambled PNG is compressed (see `PNG.Compression`). `fast` by
-    /// default: on photos it is as small as libdeflate's level 6 at a third of
+    /// default: on photos it is as small as libdeflate's level 5 at a third of
     /// the time (Benchmarks/README.md); smooth synthetic pictures come out larger.
     public var pngCompression: PNG.Compression = .fast
     /// Threads for one picture's PNG encoding: 0 all cores, 1 when the caller

@@ -25,7 +25,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "JPEG quality, 1 to 100.")
     var quality: Int = 85
 
-    @Option(help: "PNG output: fast (upare's run-length deflate on all cores), default (libdeflate level 6) or best (level 12, never larger than libpng's level 9).")
+    @Option(help: "PNG output: fast (upare's run-length deflate on all cores), default (libdeflate level 5) or best (level 10, never larger than libpng's level 9).")
     var pngCompression: PNG.Compression = .default
 
     func validate() throws {

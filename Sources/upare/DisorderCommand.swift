@@ -98,7 +98,7 @@ struct DisorderBatchOptions: ParsableArguments {
     var overwrite = false
     @Option(help: "Worker threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "PNG output: fast (upare's run-length deflate on all cores), default (libdeflate level 6) or best (level 12, never larger than libpng's level 9).")
+    @Option(help: "PNG output: fast (upare's run-length deflate on all cores), default (libdeflate level 5) or best (level 10, never larger than libpng's level 9).")
     var pngCompression: PNG.Compression = .fast
     @Flag(help: "Report on standard output as JSON: counts, each output, each failure.")
     var json = false
