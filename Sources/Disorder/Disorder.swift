@@ -168,9 +168,9 @@ public enum Disorder {
     ) throws -> [UInt8] {
         switch container {
         case .png:
-            let png = try PNG.encode(image, compression: options.pngCompression, threads: options.threads)
-            guard let header else { return png }
-            return try PNG.inserting(chunk: pngChunk, data: header.bytes, into: png)
+            // The header goes in as the file is written, not copied in after.
+            return try PNG.encode(image, compression: options.pngCompression, threads: options.threads,
+                                  chunks: header.map { [(pngChunk, $0.bytes)] } ?? [])
         case .bmp, .jpeg:
             var bmp = try BMP.encode(image)
             guard let header else { return bmp }

@@ -110,6 +110,55 @@ struct PNGWriterTests {
         }
     }
 
+    @Test("extra chunks go right after IHDR at every level; a critical or malformed type is refused")
+    func extraChunks() throws {
+        let image = Image.photoLike(width: 40, height: 30)
+        let data = Array("upare".utf8) + [0, 1, 2, 255]
+        for compression in PNG.Compression.allCases {
+            let png = try PNG.encode(image, compression: compression, chunks: [("upDS", data)])
+            #expect(PNG.chunk("upDS", in: png) == data, "\(compression)")
+            #expect(Array(png[37..<41]) == Array("upDS".utf8), "\(compression): not right after IHDR")
+            #expect(try PNG.decode(png, limits: .default, direct: false).pixels == image.pixels)
+        }
+        for bad in ["IDAT", "upD", "up-S"] {
+            #expect(throws: RasterError.self) { try PNG.encode(image, compression: .fast, chunks: [(bad, data)]) }
+        }
+    }
+
+    @Test("RasterFile.read: regular files, a FIFO, empty files, and the size cap before reading")
+    func fileRead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upare-read-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let file = folder.appendingPathComponent("a.bin").path
+        try RasterFile.write(bytes, to: file)
+        #expect(try RasterFile.read(file, maxSize: bytes.count) == bytes)
+        #expect(throws: RasterError.self) { try RasterFile.read(file, maxSize: bytes.count - 1) }
+        let empty = folder.appendingPathComponent("empty").path
+        try RasterFile.write([], to: empty)
+        #expect(try RasterFile.read(empty, maxSize: 10) == [])
+        #expect(throws: RasterError.self) { try RasterFile.read(folder.appendingPathComponent("missing").path, maxSize: 10) }
+
+        // A FIFO has no size: it is read as it comes, and the cap still holds.
+        let fifo = folder.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for (count, cap, fits) in [(200_000, 200_000, true), (200_000, 199_999, false)] {
+            let writer = Thread {
+                let handle = FileHandle(forWritingAtPath: fifo)
+                try? handle?.write(contentsOf: Data(bytes.prefix(count)))
+                try? handle?.close()
+            }
+            writer.start()
+            if fits {
+                #expect(try RasterFile.read(fifo, maxSize: cap) == Array(bytes.prefix(count)))
+            } else {
+                #expect(throws: RasterError.self) { try RasterFile.read(fifo, maxSize: cap) }
+            }
+            while !writer.isFinished { usleep(1000) }
+        }
+    }
+
     @Test("Adler-32 of joined pieces is the checksum of the whole")
     func adlerCombines() {
         let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 * 31 + $0 >> 7) }

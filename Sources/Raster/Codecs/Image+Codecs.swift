@@ -44,20 +44,50 @@ extension Image {
 
 /// Whole-file I/O with errors as `RasterError.io`.
 public enum RasterFile {
+    /// Reads a whole file, refusing one larger than `maxSize` before reading it.
+    /// A regular file is read straight into one buffer of its size (no
+    /// intermediate `Data`: for a 30 MB picture that was a second copy and its
+    /// page faults).
     public static func read(_ path: String, maxSize: Int) throws(RasterError) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .io("cannot open \(path)")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .io("cannot open \(path)") }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .io("cannot read \(path): \(String(cString: strerror(errno)))") }
+        let isRegular = status.st_mode & S_IFMT == S_IFREG
+        if isRegular, Int(status.st_size) > maxSize { throw .limitsExceeded("\(path) is larger than \(maxSize) bytes") }
+        // A regular file's size is known; anything else (a pipe, a device) grows as it comes.
+        var bytes = [UInt8](repeating: 0, count: isRegular ? Int(status.st_size) : 0)
+        var count = 0
+        while true {
+            if count == bytes.count {
+                // Full: one byte more says whether the file ended (a regular file
+                // has, unless it grew) before the buffer is grown.
+                var probe: UInt8 = 0
+                let more = Foundation.read(descriptor, &probe, 1)
+                if more == 0 { break }
+                if more < 0 {
+                    if errno == EINTR { continue }
+                    throw .io("cannot read \(path): \(String(cString: strerror(errno)))")
+                }
+                guard count < maxSize else { throw .limitsExceeded("\(path) is larger than \(maxSize) bytes") }
+                bytes.append(probe)
+                count += 1
+                bytes.append(contentsOf: repeatElement(0, count: max(64 << 10, min(count, maxSize + 1 - count))))
+            }
+            let result = bytes.withUnsafeMutableBytes { buffer in
+                Foundation.read(descriptor, buffer.baseAddress.map { $0 + count }, buffer.count - count)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw .io("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if result == 0 { break }
+            count += result
         }
-        defer { try? handle.close() }
-        do {
-            let data = try handle.read(upToCount: maxSize + 1) ?? Data()
-            guard data.count <= maxSize else { throw RasterError.limitsExceeded("\(path) is larger than \(maxSize) bytes") }
-            return [UInt8](data)
-        } catch let error as RasterError {
-            throw error
-        } catch {
-            throw .io("cannot read \(path): \(error.localizedDescription)")
-        }
+        guard count <= maxSize else { throw .limitsExceeded("\(path) is larger than \(maxSize) bytes") }
+        bytes.removeLast(bytes.count - count)
+        return bytes
     }
 
     /// Writes via a temporary file in the same folder, flushed to disk, then

@@ -51,24 +51,41 @@ extension PNG {
 enum PNGChunks {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    /// A whole PNG: IHDR, PLTE and tRNS for a palette, one IDAT with `zlib`, IEND.
+    /// A whole PNG: IHDR, then `chunks` (ancillary, such as the disorder
+    /// header), PLTE and tRNS for a palette, one IDAT holding the zlib stream
+    /// made of `zlib`'s pieces in order, IEND. The pieces are copied once, into
+    /// the file, so a big picture's stream is never joined apart first.
     static func file(
-        width: Int, height: Int, bitDepth: UInt8, colorType: UInt8, palette: [RGBA] = [], zlib: [UInt8]
+        width: Int, height: Int, bitDepth: UInt8, colorType: UInt8, palette: [RGBA] = [],
+        chunks: [(type: String, data: [UInt8])] = [], zlib pieces: [[UInt8]]
     ) -> [UInt8] {
+        let dataCount = pieces.reduce(0) { $0 + $1.count }
         var png = signature
-        png.reserveCapacity(zlib.count + 64 + palette.count * 4)
+        png.reserveCapacity(dataCount + 64 + palette.count * 4 + chunks.reduce(0) { $0 + $1.data.count + 12 })
         var header = bigEndian(UInt32(width)) + bigEndian(UInt32(height))
         header += [bitDepth, colorType, 0, 0, 0]  // deflate, adaptive filtering, no interlace
         append("IHDR", header, to: &png)
+        for chunk in chunks { append(chunk.type, chunk.data, to: &png) }
         if !palette.isEmpty {
             append("PLTE", palette.flatMap { [$0.r, $0.g, $0.b] }, to: &png)
             var alpha = palette.map(\.a)
             while let last = alpha.last, last == 255 { alpha.removeLast() }
             if !alpha.isEmpty { append("tRNS", alpha, to: &png) }
         }
-        append("IDAT", zlib, to: &png)
+        png += bigEndian(UInt32(dataCount))
+        let start = png.count
+        png += Array("IDAT".utf8)
+        for piece in pieces { png += piece }
+        let crc = png.withUnsafeBufferPointer { Libdeflate.crc32(UnsafeBufferPointer(rebasing: $0[start...])) }
+        png += bigEndian(crc)
         append("IEND", [], to: &png)
         return png
+    }
+
+    static func file(
+        width: Int, height: Int, bitDepth: UInt8, colorType: UInt8, palette: [RGBA] = [], zlib: [UInt8]
+    ) -> [UInt8] {
+        file(width: width, height: height, bitDepth: bitDepth, colorType: colorType, palette: palette, zlib: [zlib])
     }
 
     static func bigEndian(_ value: UInt32) -> [UInt8] {

@@ -19,14 +19,22 @@ extension PNG {
 
     /// Encodes a picture with adaptive row filters, for pictures of any size
     /// (disorder, conversion, avatars). `threads` 0 means all cores; pass 1 when
-    /// the caller already runs one picture per core.
+    /// the caller already runs one picture per core. `chunks` (four-letter
+    /// ancillary types) go right after IHDR.
     public static func encode(
-        _ image: Image, layout: Layout = .automatic, compression: Compression, threads: Int = 0
+        _ image: Image, layout: Layout = .automatic, compression: Compression, threads: Int = 0,
+        chunks: [(type: String, data: [UInt8])] = []
     ) throws(RasterError) -> [UInt8] {
+        for chunk in chunks {
+            let name = Array(chunk.type.utf8)
+            guard name.count == 4, name.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) }), name[0] >= 97 else {
+                throw .invalidArgument("an extra chunk's type is four ASCII letters, the first lower-case (ancillary)")
+            }
+        }
         let resolved = resolvedLayout(image, layout)
         let channels = resolved == .rgba ? 4 : resolved == .rgb ? 3 : 1
         let strips = PNGStripWriter.stripCount(rowBytes: image.width * channels, height: image.height, threads: threads)
-        return try encode(image, layout: resolved, compression: compression, strips: strips)
+        return try encode(image, layout: resolved, compression: compression, strips: strips, chunks: chunks)
     }
 
     private static func resolvedLayout(_ image: Image, _ layout: Layout) -> Layout {
@@ -36,7 +44,8 @@ extension PNG {
 
     /// The same with a given number of strips (tests join every count).
     static func encode(
-        _ image: Image, layout: Layout = .automatic, compression: Compression, strips: Int
+        _ image: Image, layout: Layout = .automatic, compression: Compression, strips: Int,
+        chunks: [(type: String, data: [UInt8])] = []
     ) throws(RasterError) -> [UInt8] {
         let resolved = resolvedLayout(image, layout)
         let channels = resolved == .rgba ? 4 : resolved == .rgb ? 3 : 1
@@ -45,7 +54,7 @@ extension PNG {
         let pixels = image.pixels
         let png = try PNGStripWriter.encode(
             width: width, height: image.height, colorType: colorType, bytesPerPixel: channels,
-            compression: compression, strips: strips
+            compression: compression, strips: strips, chunks: chunks
         ) { y, out in
             pixels.withUnsafeBufferPointer { p in
                 var s = y * width * 4
@@ -67,7 +76,8 @@ extension PNG {
             }
         }
         guard compression == .best else { return png }
-        let libpng = try encode(image, layout: resolved, options: EncodeOptions(compressionLevel: 9, filter: .all))
+        var libpng = try encode(image, layout: resolved, options: EncodeOptions(compressionLevel: 9, filter: .all))
+        for chunk in chunks.reversed() { libpng = try inserting(chunk: chunk.type, data: chunk.data, into: libpng) }
         return libpng.count < png.count ? libpng : png
     }
 }
@@ -90,7 +100,7 @@ enum PNGStripWriter {
     /// threads at once, for different rows.
     static func encode(
         width: Int, height: Int, colorType: UInt8, bytesPerPixel bpp: Int,
-        compression: PNG.Compression, strips requested: Int,
+        compression: PNG.Compression, strips requested: Int, chunks: [(type: String, data: [UInt8])] = [],
         fillRow: @Sendable (_ row: Int, _ out: UnsafeMutableBufferPointer<UInt8>) -> Void
     ) throws(RasterError) -> [UInt8] {
         guard width > 0, height > 0, width <= 1 << 24, height <= 1 << 24 else {
@@ -103,14 +113,14 @@ enum PNGStripWriter {
         let strips = max(1, min(requested, height))
         let bounds = (0...strips).map { height * $0 / strips }
 
-        let zlib: [UInt8]
+        let zlib: [[UInt8]]
         switch compression {
         case .fast:
             let pieces = StripResults<(bytes: [UInt8], adler: UInt32, length: Int)>(count: strips)
             DispatchQueue.concurrentPerform(iterations: strips) { strip in
-                var encoder = RunLengthDeflate()
-                var adler: UInt32 = 1
                 let first = bounds[strip], last = bounds[strip + 1]
+                var encoder = RunLengthDeflate(expectedInput: (last - first) * stride)
+                var adler: UInt32 = 1
                 // Filter whole rows into chunks of about one deflate block.
                 let rowsPerChunk = max(1, RunLengthDeflate.blockInput / stride)
                 var chunk = [UInt8](repeating: 0, count: rowsPerChunk * stride)
@@ -132,14 +142,11 @@ enum PNGStripWriter {
                 }
                 pieces.set(strip, (encoder.finish(final: strip == strips - 1), adler, (last - first) * stride))
             }
-            var stream: [UInt8] = [0x78, 0x01]  // deflate, 32 KiB window, fastest
+            let strips = pieces.values
             var adler: UInt32 = 1
-            for piece in pieces.values {
-                stream += piece.bytes
-                adler = Adler32.combine(adler, piece.adler, length: piece.length)
-            }
-            stream += [UInt8(adler >> 24), UInt8((adler >> 16) & 0xFF), UInt8((adler >> 8) & 0xFF), UInt8(adler & 0xFF)]
-            zlib = stream
+            for piece in strips { adler = Adler32.combine(adler, piece.adler, length: piece.length) }
+            // deflate with a 32 KiB window at the fastest level, the strips, the checksum.
+            zlib = [[0x78, 0x01]] + strips.map(\.bytes) + [PNGChunks.bigEndian(adler)]
         case .default, .best:
             var filtered = [UInt8](repeating: 0, count: rawCount)
             filtered.withUnsafeMutableBufferPointer { whole in
@@ -153,9 +160,9 @@ enum PNGStripWriter {
                     }
                 }
             }
-            zlib = try DeflatePool.shared.zlibCompress(filtered, level: compression == .best ? 10 : 5)
+            zlib = [try DeflatePool.shared.zlibCompress(filtered, level: compression == .best ? 10 : 5)]
         }
-        return PNGChunks.file(width: width, height: height, bitDepth: 8, colorType: colorType, zlib: zlib)
+        return PNGChunks.file(width: width, height: height, bitDepth: 8, colorType: colorType, chunks: chunks, zlib: zlib)
     }
 }
 
@@ -164,12 +171,10 @@ enum PNGStripWriter {
 private struct RowPair {
     private var current: [UInt8]
     private var previous: [UInt8]
-    private var scratch: [UInt8]
 
     init(rowBytes: Int) {
         current = [UInt8](repeating: 0, count: rowBytes)
         previous = [UInt8](repeating: 0, count: rowBytes)
-        scratch = [UInt8](repeating: 0, count: 4 * rowBytes)
     }
 
     /// Loads the row above `row` (zeros above the first): a strip filters
@@ -185,9 +190,7 @@ private struct RowPair {
         current.withUnsafeMutableBufferPointer { fillRow(row, $0) }
         current.withUnsafeBufferPointer { raw in
             previous.withUnsafeBufferPointer { above in
-                scratch.withUnsafeMutableBufferPointer { work in
-                    PNGRowFilter.filterAdaptively(raw, previous: above, bytesPerPixel: bpp, scratch: work, into: out)
-                }
+                PNGRowFilter.filterAdaptively(raw, previous: above, bytesPerPixel: bpp, into: out)
             }
         }
         swap(&current, &previous)

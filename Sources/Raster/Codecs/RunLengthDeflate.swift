@@ -25,8 +25,11 @@ struct RunLengthDeflate {
     private var pendingBits: UInt64 = 0
     private var pendingCount = 0
 
-    init() {
+    /// `expectedInput`: the bytes that will be appended, to size the output
+    /// once (stored blocks' bound) instead of growing it as blocks come.
+    init(expectedInput: Int = 0) {
         tokens = [UInt16](repeating: 0, count: Self.blockInput)
+        output.reserveCapacity(Self.bound(expectedInput) + 16)
     }
 
     /// An upper bound of the bytes `append` adds for `count` input bytes:
