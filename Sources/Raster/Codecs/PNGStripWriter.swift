@@ -5,15 +5,16 @@ extension PNG {
     /// How hard the picture writer compresses; each level filters every row
     /// with the best of PNG's five filters.
     public enum Compression: String, Sendable, Hashable, CaseIterable {
-        /// upare's run-length deflate in strips on all cores: for big pictures
-        /// at memory speed (`RunLengthDeflate`).
+        /// upare's run-length deflate (`RunLengthDeflate`) in strips on all
+        /// cores: 12 MP in about 0.3 s on one core, 13x libpng's default; as
+        /// small as libdeflate on photos, larger on smooth synthetic pictures.
         case fast
         /// libdeflate level 5 on one core after filtering on all cores: within
         /// 0.1% of level 6's size and up to a fifth faster (Benchmarks/README.md).
         case `default`
-        /// libdeflate level 10 (level 12 took six times as long for no gain), and
-        /// never larger than libpng with zlib level 9
-        /// and its own filter choice (both are tried; the smaller is kept).
+        /// libdeflate level 10 (level 12 took six times as long for no gain);
+        /// libpng at zlib level 9 with its own filter choice is tried too and
+        /// the smaller file kept, so `best` is never larger than libpng's best.
         case best
     }
 
