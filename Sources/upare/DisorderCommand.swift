@@ -57,13 +57,7 @@ struct DisorderCommand: ParsableCommand {
             options.blockSize = blockSize
             options.rotateAndFlip = rotate
             options.shuffleChannels = shuffleChannels
-            options.pngCompression = batch.pngCompression
-            let chosen = options
-            try batch.process(encrypting: true) { bytes, key, threads in
-                var options = chosen
-                options.threads = threads
-                return try Disorder.scramble(bytes, key: key, options: options)
-            }
+            try batch.process(encrypting: true, options: options) { try Disorder.scramble($0, key: $1, options: $2) }
         }
     }
 
@@ -73,14 +67,7 @@ struct DisorderCommand: ParsableCommand {
         @OptionGroup var batch: DisorderBatchOptions
 
         func run() throws {
-            var options = DisorderOptions()
-            options.pngCompression = batch.pngCompression
-            let chosen = options
-            try batch.process(encrypting: false) { bytes, key, threads in
-                var options = chosen
-                options.threads = threads
-                return try Disorder.unscramble(bytes, key: key, options: options)
-            }
+            try batch.process(encrypting: false, options: DisorderOptions()) { try Disorder.unscramble($0, key: $1, options: $2) }
         }
     }
 }
@@ -200,14 +187,25 @@ struct DisorderBatchOptions: ParsableArguments {
 
     /// Runs `transform` over every job on all threads; a failing file is
     /// reported and the others go on. Exits 1 when some failed, 3 when all did.
-    /// `transform` gets the threads one picture may use: all of them for a
-    /// single file, one each when the files already keep every thread busy.
-    func process(encrypting: Bool, _ transform: @escaping @Sendable ([UInt8], DisorderKey, Int) throws -> [UInt8]) throws {
+    /// `transform` gets `options` with `--png-compression` and the threads one
+    /// picture may use: all of them for a single file, one each when the files
+    /// already keep every thread busy.
+    func process(
+        encrypting: Bool, options: DisorderOptions,
+        _ transform: @escaping @Sendable ([UInt8], DisorderKey, DisorderOptions) throws -> [UInt8]
+    ) throws {
         let key = try self.key()
-        if isStream { return try stream(key) { try transform($0, $1, threads) } }
+        var perPicture = options
+        perPicture.pngCompression = pngCompression
+        perPicture.threads = threads
+        if isStream {
+            let single = perPicture
+            return try stream(key) { try transform($0, $1, single) }
+        }
         let jobs = try self.jobs(encrypting: encrypting)
         if jobs.count > 1 { MallocTuning.keepFreedMemory() }
-        let perPicture = jobs.count >= threads ? 1 : max(1, threads / max(1, jobs.count))
+        perPicture.threads = jobs.count >= threads ? 1 : max(1, threads / max(1, jobs.count))
+        let chosen = perPicture
         let failures = Mutex<[String: String]>([:])
         let progress = Mutex(ProgressBar(total: jobs.count, label: "files", enabled: !json))
         let next = Mutex(0)
@@ -225,7 +223,7 @@ struct DisorderBatchOptions: ParsableArguments {
                         throw RasterError.io("\(job.output) exists (use --overwrite)")
                     }
                     let input = try RasterFile.read(job.input, maxSize: Self.maxFileSize)
-                    let output = try transform(input, key, perPicture)
+                    let output = try transform(input, key, chosen)
                     try FileManager.default.createDirectory(
                         atPath: (job.output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                     try RasterFile.write(output, to: job.output)

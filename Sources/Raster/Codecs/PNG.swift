@@ -70,6 +70,9 @@ public enum PNG {
         case gray
         case rgb
         case rgba
+
+        /// Samples a pixel once resolved (`.automatic` counts as RGBA).
+        var channels: Int { self == .gray ? 1 : self == .rgb ? 3 : 4 }
     }
 
     // MARK: Decoding
@@ -130,32 +133,17 @@ public enum PNG {
     public static func encode(
         _ image: Image, layout: Layout = .automatic, options: EncodeOptions = .standard
     ) throws(RasterError) -> [UInt8] {
-        var resolved = layout
-        if layout == .automatic {
-            resolved = image.isOpaque ? (image.isGray ? .gray : .rgb) : .rgba
-        }
+        let resolved = resolvedLayout(image, layout)
         if options.compressor == .libdeflate {
             try checkDeflateOptions(options)
-            let channels = resolved == .rgba ? 4 : resolved == .rgb ? 3 : 1
+            let channels = resolved.channels
             let colorType: UInt8 = resolved == .rgba ? 6 : resolved == .rgb ? 2 : 0
             return try image.pixels.withUnsafeBufferPointer { p throws(RasterError) in
                 try PNGDeflateWriter.write(
                     width: image.width, height: image.height, bitDepth: 8, colorType: colorType,
                     rowBytes: image.width * channels, level: options.compressionLevel
                 ) { y, out in
-                    var s = y * image.width * 4
-                    var o = 0
-                    for _ in 0..<image.width {
-                        switch channels {
-                        case 4: out[o] = p[s]; out[o + 1] = p[s + 1]; out[o + 2] = p[s + 2]; out[o + 3] = p[s + 3]
-                        case 3: out[o] = p[s]; out[o + 1] = p[s + 1]; out[o + 2] = p[s + 2]
-                        default:
-                            let r = Int(p[s]) * 299, g = Int(p[s + 1]) * 587, b = Int(p[s + 2]) * 114
-                            out[o] = UInt8((r + g + b + 500) / 1000)
-                        }
-                        s += 4
-                        o += channels
-                    }
+                    packRow(y, of: p, width: image.width, channels: channels, into: out)
                 }
             }
         }
@@ -177,6 +165,37 @@ public enum PNG {
         default:
             let gray = image.grayscale()
             return try encode(gray, options: options)
+        }
+    }
+
+    /// `.automatic` made concrete: gray when all pixels are gray, RGB when all
+    /// are opaque, else RGBA.
+    static func resolvedLayout(_ image: Image, _ layout: Layout) -> Layout {
+        guard layout == .automatic else { return layout }
+        return image.isOpaque ? (image.isGray ? .gray : .rgb) : .rgba
+    }
+
+    /// Row y of RGBA8 `pixels` as the file stores it: RGBA, RGB, or gray (luma
+    /// by Rec. 601 weights, rounded).
+    @inline(__always)
+    static func packRow(
+        _ y: Int, of p: UnsafeBufferPointer<UInt8>, width: Int, channels: Int, into out: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        var s = y * width * 4
+        switch channels {
+        case 4:
+            out.baseAddress.unsafelyUnwrapped.update(from: p.baseAddress.unsafelyUnwrapped + s, count: width * 4)
+        case 3:
+            for x in 0..<width {
+                out[x * 3] = p[s]; out[x * 3 + 1] = p[s + 1]; out[x * 3 + 2] = p[s + 2]
+                s += 4
+            }
+        default:
+            for x in 0..<width {
+                let r = Int(p[s]) * 299, g = Int(p[s + 1]) * 587, b = Int(p[s + 2]) * 114
+                out[x] = UInt8((r + g + b + 500) / 1000)
+                s += 4
+            }
         }
     }
 

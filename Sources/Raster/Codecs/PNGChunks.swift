@@ -4,21 +4,13 @@ extension PNG {
     /// The data of the first chunk of `type` whose CRC is right, or nil.
     public static func chunk(_ type: String, in bytes: [UInt8]) -> [UInt8]? {
         let wanted = Array(type.utf8)
-        guard wanted.count == 4, bytes.count >= 8, ImageFormat.sniff(bytes) == .png else { return nil }
-        var offset = 8
-        while offset + 12 <= bytes.count {
-            let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
-            guard length <= bytes.count - offset - 12 else { return nil }
-            let name = Array(bytes[(offset + 4)..<(offset + 8)])
-            if name == wanted {
-                let crc = bytes.withUnsafeBufferPointer { Libdeflate.crc32(UnsafeBufferPointer(rebasing: $0[(offset + 4)..<(offset + 8 + length)])) }
-                let stored = bytes[(offset + 8 + length)..<(offset + 12 + length)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-                return crc == stored ? Array(bytes[(offset + 8)..<(offset + 8 + length)]) : nil
-            }
-            if name == Array("IEND".utf8) { return nil }
-            offset += 12 + length
+        guard wanted.count == 4 else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> [UInt8]? in
+            guard let found = PNGChunks.walk(buffer)?.chunks.first(where: {
+                [$0.type.0, $0.type.1, $0.type.2, $0.type.3] == wanted
+            }) else { return nil }
+            return found.crcMatches(in: buffer) ? Array(buffer[found.data]) : nil
         }
-        return nil
     }
 
     /// `bytes` with a chunk inserted right after IHDR.
@@ -101,11 +93,11 @@ enum PNGChunks {
         png += bigEndian(crc)
     }
 
-    /// One chunk of a file: its type and where its data lies.
+    /// One chunk of a file: its type, where its data lies, its stored CRC.
     struct Chunk {
         let type: (UInt8, UInt8, UInt8, UInt8)
         let data: Range<Int>
-        let crcMatches: Bool
+        let storedCRC: UInt32
 
         func isType(_ name: StaticString) -> Bool {
             let n = name.utf8Start
@@ -114,25 +106,30 @@ enum PNGChunks {
 
         /// Critical chunks have an upper-case first letter.
         var isCritical: Bool { type.0 & 0x20 == 0 }
+
+        /// Checked on demand: walking a file must not checksum its image data.
+        func crcMatches(in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            Libdeflate.crc32(UnsafeBufferPointer(rebasing: bytes[(data.lowerBound - 4)..<data.upperBound])) == storedCRC
+        }
     }
 
-    /// The chunks after the signature up to and including IEND; nil when the
-    /// signature is missing or a chunk runs past the end of the bytes.
-    static func walk(_ bytes: UnsafeBufferPointer<UInt8>) -> [Chunk]? {
+    /// The whole chunks after the signature, up to and including IEND, and
+    /// whether IEND was reached (false when a chunk runs past the end of the
+    /// bytes); nil when the signature is missing.
+    static func walk(_ bytes: UnsafeBufferPointer<UInt8>) -> (chunks: [Chunk], complete: Bool)? {
         guard bytes.count >= 8, Array(bytes[0..<8]) == signature else { return nil }
         var chunks: [Chunk] = []
         var offset = 8
         while true {
-            guard bytes.count - offset >= 12 else { return nil }
+            guard bytes.count - offset >= 12 else { return (chunks, false) }
             let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
-            guard length <= bytes.count - offset - 12 else { return nil }
+            guard length <= bytes.count - offset - 12 else { return (chunks, false) }
             let end = offset + 8 + length
             let stored = UInt32(bytes[end]) << 24 | UInt32(bytes[end + 1]) << 16 | UInt32(bytes[end + 2]) << 8 | UInt32(bytes[end + 3])
-            let crc = Libdeflate.crc32(UnsafeBufferPointer(rebasing: bytes[(offset + 4)..<end]))
             let chunk = Chunk(type: (bytes[offset + 4], bytes[offset + 5], bytes[offset + 6], bytes[offset + 7]),
-                              data: (offset + 8)..<end, crcMatches: crc == stored)
+                              data: (offset + 8)..<end, storedCRC: stored)
             chunks.append(chunk)
-            if chunk.isType("IEND") { return chunks }
+            if chunk.isType("IEND") { return (chunks, true) }
             offset = end + 4
         }
     }

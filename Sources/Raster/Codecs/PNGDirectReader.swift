@@ -9,8 +9,8 @@
 /// walks PngSuite through both).
 enum PNGDirectReader {
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, limits: DecodeLimits) throws(RasterError) -> Image? {
-        guard let chunks = PNGChunks.walk(bytes), let header = chunks.first, header.isType("IHDR"),
-              header.data.count == 13, header.crcMatches else { return nil }
+        guard let (chunks, complete) = PNGChunks.walk(bytes), complete, let header = chunks.first, header.isType("IHDR"),
+              header.data.count == 13, header.crcMatches(in: bytes) else { return nil }
         let h = header.data.lowerBound
         func word(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
         let width = word(h), height = word(h + 4)
@@ -27,7 +27,7 @@ enum PNGDirectReader {
         var idatEnded = false
         for chunk in chunks.dropFirst() {
             if chunk.isType("IDAT") {
-                guard !idatEnded, chunk.crcMatches else { return nil }
+                guard !idatEnded, chunk.crcMatches(in: bytes) else { return nil }
                 idat.append(chunk)
             } else {
                 if !idat.isEmpty { idatEnded = true }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 extension PNG {
     /// How hard the picture writer compresses; each level filters every row
@@ -33,14 +34,9 @@ extension PNG {
             }
         }
         let resolved = resolvedLayout(image, layout)
-        let channels = resolved == .rgba ? 4 : resolved == .rgb ? 3 : 1
+        let channels = resolved.channels
         let strips = PNGStripWriter.stripCount(rowBytes: image.width * channels, height: image.height, threads: threads)
         return try encode(image, layout: resolved, compression: compression, strips: strips, chunks: chunks)
-    }
-
-    private static func resolvedLayout(_ image: Image, _ layout: Layout) -> Layout {
-        guard layout == .automatic else { return layout }
-        return image.isOpaque ? (image.isGray ? .gray : .rgb) : .rgba
     }
 
     /// The same with a given number of strips (tests join every count).
@@ -49,7 +45,7 @@ extension PNG {
         chunks: [(type: String, data: [UInt8])] = []
     ) throws(RasterError) -> [UInt8] {
         let resolved = resolvedLayout(image, layout)
-        let channels = resolved == .rgba ? 4 : resolved == .rgb ? 3 : 1
+        let channels = resolved.channels
         let colorType: UInt8 = resolved == .rgba ? 6 : resolved == .rgb ? 2 : 0
         let width = image.width
         let pixels = image.pixels
@@ -57,24 +53,7 @@ extension PNG {
             width: width, height: image.height, colorType: colorType, bytesPerPixel: channels,
             compression: compression, strips: strips, chunks: chunks
         ) { y, out in
-            pixels.withUnsafeBufferPointer { p in
-                var s = y * width * 4
-                switch channels {
-                case 4:
-                    out.baseAddress.unsafelyUnwrapped.update(from: p.baseAddress.unsafelyUnwrapped + s, count: width * 4)
-                case 3:
-                    for x in 0..<width {
-                        out[x * 3] = p[s]; out[x * 3 + 1] = p[s + 1]; out[x * 3 + 2] = p[s + 2]
-                        s += 4
-                    }
-                default:
-                    for x in 0..<width {
-                        let r = Int(p[s]) * 299, g = Int(p[s + 1]) * 587, b = Int(p[s + 2]) * 114
-                        out[x] = UInt8((r + g + b + 500) / 1000)
-                        s += 4
-                    }
-                }
-            }
+            pixels.withUnsafeBufferPointer { packRow(y, of: $0, width: width, channels: channels, into: out) }
         }
         guard compression == .best else { return png }
         var libpng = try encode(image, layout: resolved, options: EncodeOptions(compressionLevel: 9, filter: .all))
@@ -117,7 +96,8 @@ enum PNGStripWriter {
         let zlib: [[UInt8]]
         switch compression {
         case .fast:
-            let pieces = StripResults<(bytes: [UInt8], adler: UInt32, length: Int)>(count: strips)
+            // One slot per strip, each filled by the thread that compressed it.
+            let pieces = Mutex<[(bytes: [UInt8], adler: UInt32, length: Int)?]>(Array(repeating: nil, count: strips))
             DispatchQueue.concurrentPerform(iterations: strips) { strip in
                 let first = bounds[strip], last = bounds[strip + 1]
                 var encoder = RunLengthDeflate(expectedInput: (last - first) * stride)
@@ -141,9 +121,10 @@ enum PNGStripWriter {
                     }
                     y += count
                 }
-                pieces.set(strip, (encoder.finish(final: strip == strips - 1), adler, (last - first) * stride))
+                let piece = (bytes: encoder.finish(final: strip == strips - 1), adler: adler, length: (last - first) * stride)
+                pieces.withLock { $0[strip] = piece }
             }
-            let strips = pieces.values
+            let strips = pieces.withLock { $0.compactMap { $0 } }
             var adler: UInt32 = 1
             for piece in strips { adler = Adler32.combine(adler, piece.adler, length: piece.length) }
             // deflate with a 32 KiB window at the fastest level, the strips, the checksum.
@@ -196,22 +177,6 @@ private struct RowPair {
         }
         swap(&current, &previous)
     }
-}
-
-/// One result slot per strip, each written by one thread of `concurrentPerform`.
-private final class StripResults<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [Value] { lock.lock(); defer { lock.unlock() }; return slots.compactMap { $0 } }
 }
 
 /// A buffer whose disjoint ranges are written by different threads.
