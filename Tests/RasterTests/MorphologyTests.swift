@@ -50,3 +50,39 @@ struct MorphologyTests {
         #expect(GrayImage(width: 1, height: 1, fill: 9).eroded().pixels == [0])
     }
 }
+
+@Suite("Morphology against its definition")
+struct MorphologyDefinitionTests {
+    /// The max or min over the square of side 2r + 1, the outside counting as 0,
+    /// computed pixel by pixel.
+    static func reference(_ mask: GrayImage, radius r: Int, dilating: Bool) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: mask.width * mask.height)
+        for y in 0..<mask.height {
+            for x in 0..<mask.width {
+                var value: UInt8 = dilating ? 0 : 255
+                for dy in -r...r {
+                    for dx in -r...r {
+                        let sx = x + dx, sy = y + dy
+                        let inside = sx >= 0 && sy >= 0 && sx < mask.width && sy < mask.height
+                        let sample = inside ? mask.pixels[sy * mask.width + sx] : 0
+                        value = dilating ? max(value, sample) : min(value, sample)
+                    }
+                }
+                out[y * mask.width + x] = value
+            }
+        }
+        return out
+    }
+
+    @Test("dilation and erosion equal the square's max and min for every radius 0...4, on odd shapes",
+          arguments: [(1, 1), (1, 9), (9, 1), (2, 3), (17, 11), (160, 60)])
+    func againstDefinition(size: (Int, Int)) {
+        var generator = TestRandom(seed: UInt64(size.0 * 1000 + size.1))
+        var mask = GrayImage(width: size.0, height: size.1)
+        for i in mask.pixels.indices where generator.next() % 5 == 0 { mask.pixels[i] = UInt8(truncatingIfNeeded: generator.next()) }
+        for radius in 0...4 {
+            #expect(mask.dilated(radius: radius).pixels == Self.reference(mask, radius: radius, dilating: true), "dilate r=\(radius)")
+            #expect(mask.eroded(radius: radius).pixels == Self.reference(mask, radius: radius, dilating: false), "erode r=\(radius)")
+        }
+    }
+}

@@ -15,8 +15,9 @@ public enum ClientSession {
     /// The request's session id, if it carries a well-formed one; the
     /// `__Host-` cookie wins over the plain one.
     public static func existing(in request: Request) -> String? {
+        let cookies = request.cookies  // parsed once: each `cookies` read parses the header again
         for name in [secureCookieName, cookieName] {
-            guard let value = request.cookies[name]?.value else { continue }
+            guard let value = cookies[name]?.value else { continue }
             guard value.utf8.count == 43, value.utf8.allSatisfy(SecureToken.isBase64URL) else { return nil }
             return value
         }

@@ -97,12 +97,45 @@ public struct Parameters: Sendable {
         let pairs = text.split(separator: "&", maxSplits: maxFields, omittingEmptySubsequences: true)
         guard pairs.count <= maxFields else { throw tooManyFields }
         return pairs.compactMap { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
-                let spaced = $0.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(formDecoded)
             guard let key = parts.first, !key.isEmpty else { return nil }
             return (key, parts.count > 1 ? parts[1] : "")
+        }
+    }
+
+    /// One form-encoded name or value: "+" is a space and %XX a byte. Text
+    /// with a malformed escape, or whose bytes are not UTF-8, is kept as it
+    /// came (with its "+" as spaces), as Foundation's `removingPercentEncoding`
+    /// would have it; this runs on every request, so it works on the bytes.
+    static func formDecoded(_ text: Substring) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else { return String(text) }
+        let spaced = utf8.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(spaced.count)
+        var index = 0
+        while index < spaced.count {
+            let byte = spaced[index]
+            guard byte == UInt8(ascii: "%") else {
+                decoded.append(byte)
+                index += 1
+                continue
+            }
+            guard index + 2 < spaced.count, let high = hexValue(spaced[index + 1]), let low = hexValue(spaced[index + 2]) else {
+                return String(decoding: spaced, as: UTF8.self)
+            }
+            decoded.append(high << 4 | low)
+            index += 3
+        }
+        return String(validating: decoded, as: UTF8.self) ?? String(decoding: spaced, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 

@@ -36,7 +36,7 @@ struct CaptchaTokens: Sendable {
     }
 
     /// The slot client of a token id ("t:" keeps token slots apart from the sessions' "h:" slots).
-    static func client(_ id: some Sequence<UInt8>) -> String { "t:" + SecureToken.base64URL(id) }
+    static func client(_ id: some Collection<UInt8>) -> String { "t:" + SecureToken.base64URL(id) }
 
     /// The slot of a token issued for `scenario` and not expired at `now`; nil
     /// for anything else (malformed, forged, another scenario's, expired).

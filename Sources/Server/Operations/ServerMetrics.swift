@@ -16,8 +16,19 @@ public enum ServerMetrics {
         MetricsSystem.bootstrap(factory)
     }()
 
+    /// Hummingbird's middleware makes its counters and timers per request, so
+    /// this runs several times a request: names already clean come back as they are.
     static func sanitize(_ name: String) -> String {
-        String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") ? $0 : "_" })
+        guard !name.utf8.allSatisfy(isNameByte) else { return name }
+        return String(decoding: name.utf8.map { isNameByte($0) ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"), UInt8(ascii: ":"): true
+        default: false
+        }
     }
 
     /// Makes sure the factory is in place (idempotent).
@@ -31,12 +42,26 @@ public enum ServerMetrics {
         return registry.emitToBuffer()
     }
 
+    // The counters of the captcha path, made once: making one looks it up in
+    // the registry under a lock, on every request.
+    private static let generated: [String: Metrics.Counter] = {
+        start()
+        return Dictionary(uniqueKeysWithValues: ["png", "jpg", "bmp"].map {
+            ($0, Counter(label: "upare_captchas_generated_total", dimensions: [("format", $0)]))
+        })
+    }()
+    private static let verified: (passed: Metrics.Counter, failed: Metrics.Counter) = {
+        start()
+        return (Counter(label: "upare_captchas_verified_total", dimensions: [("result", "passed")]),
+                Counter(label: "upare_captchas_verified_total", dimensions: [("result", "failed")]))
+    }()
+
     static func captchaGenerated(format: String) {
-        Counter(label: "upare_captchas_generated_total", dimensions: [("format", format)]).increment()
+        (generated[format] ?? Counter(label: "upare_captchas_generated_total", dimensions: [("format", format)])).increment()
     }
 
     static func captchaVerified(passed: Bool, scenario: String) {
-        Counter(label: "upare_captchas_verified_total", dimensions: [("result", passed ? "passed" : "failed")]).increment()
+        (passed ? verified.passed : verified.failed).increment()
     }
 
     static func disorderJob(action: String, succeeded: Bool) {
