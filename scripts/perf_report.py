@@ -216,7 +216,8 @@ def http_section(report, seconds, connections):
     for name, url in databases:
         with tempfile.TemporaryDirectory() as work:
             port = free_port()
-            env = dict(os.environ, UPARE_RATE_LIMITS="off")
+            # A fixed secret, so that every run draws the same keyed style (see scripts/http-bench).
+            env = dict(os.environ, UPARE_RATE_LIMITS="off", UPARE_SECRET="upare-http-benchmark-secret-not-for-production")
             server = subprocess.Popen([UPARE, "serve", "--port", str(port), "--database", url or f"{work}/bench.sqlite"],
                                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:

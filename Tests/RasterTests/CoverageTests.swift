@@ -23,6 +23,34 @@ struct CoverageTests {
         #expect(Self.total(steep) > 90)
     }
 
+    @Test("a stroke's coverage is the capsule's at every pixel, whatever the segment's angle")
+    func strokeAgainstDefinition() {
+        var random = TestRandom(seed: 17)
+        func uniform(_ range: ClosedRange<Double>) -> Double {
+            range.lowerBound + Double(random.next() % 1_000_001) / 1_000_000 * (range.upperBound - range.lowerBound)
+        }
+        for _ in 0..<200 {
+            let a = Point(uniform(-4...44), uniform(-4...34)), b = Point(uniform(-4...44), uniform(-4...34))
+            let lineWidth = uniform(0.3...6)
+            var mask = GrayImage(width: 40, height: 30)
+            mask.stroke([a, b], width: lineWidth, intensity: 200)
+            // The definition, pixel by pixel over the whole canvas.
+            let halfWidth = max(lineWidth / 2, 0.5), scale = min(lineWidth, 1) * 200
+            let dx = b.x - a.x, dy = b.y - a.y, lengthSquared = dx * dx + dy * dy
+            for py in 0..<30 {
+                for px in 0..<40 {
+                    let cx = Double(px) + 0.5, cy = Double(py) + 0.5
+                    let t = lengthSquared > 0 ? min(max(((cx - a.x) * dx + (cy - a.y) * dy) / lengthSquared, 0), 1) : 0
+                    let ex = cx - (a.x + t * dx), ey = cy - (a.y + t * dy)
+                    let c = min(max(halfWidth + 0.5 - (ex * ex + ey * ey).squareRoot(), 0), 1)
+                    let expected = c > 0 ? UInt8(c * scale + 0.5) : 0
+                    // One level of rounding apart at most (1 / length² against division).
+                    #expect(abs(Int(mask[px, py]) - Int(expected)) <= 1, "a \(a) b \(b) width \(lineWidth) at (\(px), \(py))")
+                }
+            }
+        }
+    }
+
     @Test("strokes merge by maximum and respect intensity")
     func intensity() {
         var mask = GrayImage(width: 40, height: 20)

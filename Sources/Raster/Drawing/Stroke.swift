@@ -27,11 +27,23 @@ extension GrayImage {
                 let dx = b.x - a.x, dy = b.y - a.y
                 let lengthSquared = dx * dx + dy * dy
                 let inverseLength = lengthSquared > 0 ? 1 / lengthSquared : 0
-                let reachSquared = (halfWidth + 0.5) * (halfWidth + 0.5)
+                let reach = halfWidth + 0.5
+                let reachSquared = reach * reach
+                // On each row only the pixels within `reach` of the segment's line
+                // can be covered: |x - x(line at cy)| < reach * length / |dy|.
+                // That slab skips most of a diagonal segment's bounding box.
+                let slab = abs(dy) > 1e-9 ? reach * lengthSquared.squareRoot() / abs(dy) + 1 : Double.infinity
                 for py in y0..<y1 {
                     let cy = Double(py) + 0.5
                     let row = py * w
-                    for px in x0..<x1 {
+                    var first = x0, last = x1
+                    if slab.isFinite {
+                        let lineX = a.x + (cy - a.y) * dx / dy
+                        first = max(x0, Int((lineX - slab).rounded(.down)))
+                        last = min(x1, Int((lineX + slab).rounded(.up)))
+                        guard first < last else { continue }
+                    }
+                    for px in first..<last {
                         let cx = Double(px) + 0.5
                         let t = min(max(((cx - a.x) * dx + (cy - a.y) * dy) * inverseLength, 0), 1)
                         let ex = cx - (a.x + t * dx), ey = cy - (a.y + t * dy)
