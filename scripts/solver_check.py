@@ -12,7 +12,8 @@ captchas and train on them (Kerckhoffs). This script is that attacker:
    another difficulty);
 4. it runs ddddocr, the free pretrained solver, on fresh images: both bundled
    models, and the default model restricted to the captcha's alphabet, on the
-   original picture and on greyscale, each channel and an Otsu threshold.
+   original picture and on greyscale, each channel, an Otsu threshold, a 3x3
+   median and a 3x3 closing (filters that close thin gaps).
 
 Run through `scripts/solver-check`, which makes the venv and builds upare.
 """
@@ -32,7 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 UPARE = os.environ.get("UPARE_BIN", ".build/release/upare")
 
@@ -240,6 +241,11 @@ def views(path: Path) -> dict[str, bytes]:
     ink_dark = np.median(values) > 127
     binary = (values < threshold) if ink_dark else (values > threshold)
     result["threshold"] = png(Image.fromarray(np.where(binary, 0, 255).astype(np.uint8)))
+    # Filters that close thin gaps (cuts, stripes): an attacker's first try.
+    result["median 3x3"] = png(grey.filter(ImageFilter.MedianFilter(3)))
+    # Closing of dark ink: the darkest of each 3x3 (ink grows), then the lightest.
+    dark = grey.filter(ImageFilter.MinFilter(3)) if ink_dark else grey.filter(ImageFilter.MaxFilter(3))
+    result["closing 3x3"] = png(dark.filter(ImageFilter.MaxFilter(3)) if ink_dark else dark.filter(ImageFilter.MinFilter(3)))
     return result
 
 
