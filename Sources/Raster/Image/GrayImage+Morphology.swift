@@ -42,7 +42,7 @@ extension GrayImage {
                 guard let s = source.baseAddress, let t = a.baseAddress else { return }
                 for y in 0..<h {
                     let row = y * w
-                    for x in 0..<w { a[row + x] = source[row + x] }
+                    (t + row).update(from: s + row, count: w)
                     if w > 1 {
                         for d in 1...min(r, w - 1) {
                             Self.combine(t + row + d, s + row, count: w - d, dilating: dilating)

@@ -46,9 +46,7 @@ public enum ServerMetrics {
     // the registry under a lock, on every request.
     private static let generated: [String: Metrics.Counter] = {
         start()
-        return Dictionary(uniqueKeysWithValues: ["png", "jpg", "bmp"].map {
-            ($0, Counter(label: "upare_captchas_generated_total", dimensions: [("format", $0)]))
-        })
+        return Dictionary(uniqueKeysWithValues: ["png", "jpg", "bmp"].map { ($0, generatedCounter(format: $0)) })
     }()
     private static let verified: (passed: Metrics.Counter, failed: Metrics.Counter) = {
         start()
@@ -56,8 +54,12 @@ public enum ServerMetrics {
                 Counter(label: "upare_captchas_verified_total", dimensions: [("result", "failed")]))
     }()
 
+    private static func generatedCounter(format: String) -> Metrics.Counter {
+        Counter(label: "upare_captchas_generated_total", dimensions: [("format", format)])
+    }
+
     static func captchaGenerated(format: String) {
-        (generated[format] ?? Counter(label: "upare_captchas_generated_total", dimensions: [("format", format)])).increment()
+        (generated[format] ?? generatedCounter(format: format)).increment()
     }
 
     static func captchaVerified(passed: Bool, scenario: String) {
