@@ -164,8 +164,10 @@ def train(args, train_set, test_sets, log):
     # made on different days (or beside other work) stay comparable.
     by_steps = args.steps > 0
     budget = float(args.steps) if by_steps else args.minutes * 60
-    marks = (0.25, 0.5, 1.0, 2.0) if by_steps else tuple(m * 60 / budget for m in (5, 10, 20, 40))
-    checkpoints = [budget * share for share in marks if budget * share <= budget]
+    if by_steps:
+        checkpoints = [budget / 4, budget / 2]
+    else:
+        checkpoints = [m * 60 for m in (5, 10, 20, 40) if m * 60 <= budget]
     if budget not in checkpoints:
         checkpoints.append(budget)
     reports = []
