@@ -23,6 +23,14 @@ final class FakeProvider: Sendable {
                 if parts.count == 2 { form[parts[0]] = parts[1] }
             }
             let code = form["code"] ?? ""
+            // Two misbehaving providers: one that redirects, one that answers
+            // more than the client reads.
+            if code == "moved" { return Response(status: .temporaryRedirect, headers: [.location: "/token"]) }
+            if code == "huge" {
+                let padding = String(repeating: " ", count: 2 << 20)
+                return Response(status: .ok, headers: [.contentType: "application/json"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"access_token":"at-1",\#(padding)"uid":1}"#)))
+            }
             let expected = self.challenges.withLock { $0[code] }
             let verifier = form["code_verifier"] ?? ""
             let challenge = Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
@@ -142,6 +150,18 @@ struct SNSTests {
                     uri: "/api/User/snsCallback?channel=weibo&code=bad&state=\(state)", method: .get, headers: [.cookie: browser]
                 ) { ($0.status, try TestServer.json($0)) }
                 #expect(failed.0 == .badGateway && failed.1["error_code"] as? Int == 100002)
+
+                // A redirect is not followed, and a reply is read only up to a limit.
+                for (code, reason) in [("moved", "answered 307"), ("huge", "longer than 1048576 bytes")] {
+                    let start = try await server.get(http, "/api/User/snsLogin?channel=weibo")
+                    let browser = try #require(start.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+                    let state = TestServer.parameters(of: start.headers[.location])["state"] ?? ""
+                    let failed = try await http.execute(
+                        uri: "/api/User/snsCallback?channel=weibo&code=\(code)&state=\(state)", method: .get, headers: [.cookie: browser]
+                    ) { ($0.status, try TestServer.json($0)) }
+                    #expect(failed.0 == .badGateway, "\(code)")
+                    #expect((failed.1["detail"] as? String)?.contains(reason) == true, "\(code): \(failed.1)")
+                }
             }
         }
     }
