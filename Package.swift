@@ -164,7 +164,7 @@ let package = Package(
             swiftSettings: strictSwift),
         .testTarget(
             name: "DisorderTests",
-            dependencies: ["Disorder", "Raster"],
+            dependencies: ["Disorder", "Raster", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSwift),
         .testTarget(
             name: "CaptchaTests",

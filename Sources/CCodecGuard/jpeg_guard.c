@@ -301,8 +301,11 @@ int upare_jpeg_permute_mcus(const uint8_t *data, size_t size, upare_decode_limit
     struct jpeg_progress_mgr progress;
     // One error manager serves both objects: whichever fails, both are torn down.
     guarded_error in_error;
-    unsigned char *memory = NULL;
-    unsigned long memory_size = 0;
+    // The caller's buffer, if any, is written first; libjpeg moves to memory of
+    // its own only when the file outgrows it (and never frees the caller's).
+    unsigned char *const given = output->data;
+    unsigned char *memory = given;
+    unsigned long memory_size = given ? (unsigned long)output->capacity : 0;
     volatile int created_out = 0;
     install_error_handler(&in_error);
     in.err = &in_error.manager;
@@ -384,13 +387,13 @@ int upare_jpeg_permute_mcus(const uint8_t *data, size_t size, upare_decode_limit
     jpeg_destroy_decompress(&in);
     output->data = memory;
     output->size = memory_size;
-    output->capacity = memory_size;
+    if (memory != given) output->capacity = memory_size;
     return 0;
 
 failed:
     copy_error(error_text, in_error.text);
     if (created_out) jpeg_destroy_compress(&out);
     jpeg_destroy_decompress(&in);
-    free(memory);
+    if (memory != given) free(memory);
     return -1;
 }

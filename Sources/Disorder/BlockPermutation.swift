@@ -35,9 +35,13 @@ public struct BlockPermutation: Sendable, Equatable {
         // the unit; such blocks differ from full ones even at the same unit count.
         let partialRight = header.width % header.unitWidth != 0
         let partialBottom = header.height % header.unitHeight != 0
-        struct Shape: Hashable { var width: Int, height: Int, right: Bool, bottom: Bool }
+        struct Shape: Equatable { var width: Int, height: Int, right: Bool, bottom: Bool }
+        let blocksAcross = (unitsAcross + blockUnitsX - 1) / blockUnitsX
+        let blocksDown = (unitsDown + blockUnitsY - 1) / blockUnitsY
         var blocks: [Block] = []
-        var groupOf: [Shape: Int] = [:]
+        blocks.reserveCapacity(blocksAcross * blocksDown)
+        // At most four shapes (full, right column, bottom row, corner): a linear
+        // search, where a dictionary hashed every one of 47,000 blocks.
         var groups: [[Int]] = []
         var shapes: [Shape] = []
         for by in stride(from: 0, to: unitsDown, by: blockUnitsY) {
@@ -46,12 +50,15 @@ public struct BlockPermutation: Sendable, Equatable {
                 let shape = Shape(
                     width: block.width, height: block.height,
                     right: partialRight && bx + block.width == unitsAcross, bottom: partialBottom && by + block.height == unitsDown)
-                let group = groupOf[shape] ?? {
-                    groupOf[shape] = groups.count
-                    groups.append([])
+                let group: Int
+                if let known = shapes.firstIndex(of: shape) {
+                    group = known
+                } else {
+                    group = shapes.count
                     shapes.append(shape)
-                    return groups.count - 1
-                }()
+                    groups.append([])
+                    groups[group].reserveCapacity(shapes.count == 1 ? blocksAcross * blocksDown : max(blocksAcross, blocksDown))
+                }
                 groups[group].append(blocks.count)
                 blocks.append(block)
             }
@@ -60,7 +67,7 @@ public struct BlockPermutation: Sendable, Equatable {
         var moves: [Move] = []
         moves.reserveCapacity(blocks.count)
         for (g, members) in groups.enumerated() {
-            var stream = KeyStream(seed: Array(HMACBytes.mac(master, Array("group".utf8) + KeyStream.bigEndian(UInt32(g)))))
+            var stream = KeyStream(seed: HMACBytes.mac(master, Array("group".utf8) + KeyStream.bigEndian(UInt32(g))))
             // Fisher-Yates: for i from n-1 down to 1, swap a[i] with a[uniform(i+1)].
             var order = Array(0..<members.count)
             for i in stride(from: members.count - 1, through: 1, by: -1) {

@@ -1,4 +1,4 @@
-import Raster
+@testable import Raster
 import Testing
 import TestSupport
 
@@ -92,6 +92,33 @@ struct RoundTripTests {
         let large = try JPEG.encode(photo, options: JPEG.EncodeOptions(quality: 95))
         #expect(small.count < large.count)
         #expect(throws: RasterError.self) { try JPEG.encode(photo, options: JPEG.EncodeOptions(quality: 0)) }
+    }
+
+    @Test("JPEG MCU permutation: the same file whether libjpeg writes into the offered buffer or outgrows it", arguments: [false, true])
+    func jpegPermutationBuffer(progressive: Bool) throws {
+        // Whole MCUs only: libjpeg rewrites the padding blocks of an edge MCU, so
+        // an interior MCU moved to the edge would lose its outer half.
+        let photo = makeTestImage(width: 192, height: 128)
+        let options = JPEG.EncodeOptions(quality: 90, subsampling: .quarter420, progressive: progressive, optimizeCoding: progressive)
+        let original = try JPEG.encode(photo, options: options)
+        let grid = try JPEG.mcuGrid(original)
+        let count = grid.mcusAcross * grid.mcusDown
+        // A rotation of the MCU order: every MCU moves.
+        let source = (0..<count).map { UInt32(($0 + 5) % count) }
+        let insert = JPEG.AppSegment(number: 11, payload: Array("upare-test".utf8))
+        let roomy = try JPEG.permuteMCUs(original, source: source, insert: insert)
+        for capacity in [1, 100, roomy.count - 1, roomy.count] {
+            let grown = try JPEG.permuteMCUs(original, source: source, drop: nil, insert: insert, limits: .default, capacity: capacity)
+            #expect(grown == roomy, "capacity \(capacity)")
+        }
+        // Back in the original order: the same pixels as the input.
+        var inverse = [UInt32](repeating: 0, count: count)
+        for (target, from) in source.enumerated() { inverse[Int(from)] = UInt32(target) }
+        let restored = try JPEG.permuteMCUs(roomy, source: inverse, drop: nil, insert: nil, limits: .default, capacity: 1)
+        #expect(try JPEG.decode(restored).pixels == JPEG.decode(original).pixels)
+        #expect(throws: RasterError.self) {
+            try JPEG.permuteMCUs(Array(original.prefix(original.count * 3 / 4)), source: source, drop: nil, insert: nil, limits: .default, capacity: 10)
+        }
     }
 
     @Test("JPEG flattens alpha over white")

@@ -145,6 +145,10 @@ int upare_jpeg_read_mcu_grid(const uint8_t *data, size_t size, upare_decode_limi
 /// (ICC, EXIF, comments...) are copied, except APP`drop_app` segments that start
 /// with `drop_prefix`; `insert_payload` (if any) is written as one APP`insert_app`
 /// segment. Progressive files stay progressive.
+/// When `output->data` is set on entry, the file is written there (at most
+/// `output->capacity` bytes; that memory stays the caller's). A larger file goes
+/// to memory allocated here: `output->data` then differs from the caller's
+/// pointer and is released with upare_buffer_free.
 int upare_jpeg_permute_mcus(const uint8_t *data, size_t size, upare_decode_limits limits,
                             const uint32_t *source, size_t count,
                             int drop_app, const uint8_t *drop_prefix, size_t drop_prefix_length,

@@ -186,6 +186,15 @@ extension JPEG {
         _ bytes: [UInt8], source: [UInt32], drop: AppSegment? = nil, insert: AppSegment? = nil,
         limits: DecodeLimits = .default
     ) throws(RasterError) -> [UInt8] {
+        try permuteMCUs(bytes, source: source, drop: drop, insert: insert, limits: limits, capacity: nil)
+    }
+
+    /// `capacity`: the bytes first offered to libjpeg (tests make it small to
+    /// take the path where the file outgrows them).
+    static func permuteMCUs(
+        _ bytes: [UInt8], source: [UInt32], drop: AppSegment?, insert: AppSegment?,
+        limits: DecodeLimits, capacity: Int?
+    ) throws(RasterError) -> [UInt8] {
         guard source.count > 0 else { throw .invalidArgument("the MCU map is empty") }
         // A permutation: every index below the count, each once (a bitmap, not a
         // Set: 47,000 hashes were a tenth of a 12-megapixel scramble).
@@ -202,22 +211,41 @@ extension JPEG {
         var errorText = [CChar](repeating: 0, count: Int(UPARE_ERROR_TEXT_SIZE))
         let dropPrefix = drop?.payload ?? []
         let insertPayload = insert?.payload ?? []
-        let status = bytes.withUnsafeBufferPointer { input in
-            source.withUnsafeBufferPointer { map in
-                dropPrefix.withUnsafeBufferPointer { prefix in
-                    insertPayload.withUnsafeBufferPointer { payload in
-                        upare_jpeg_permute_mcus(
-                            input.baseAddress, input.count, cLimits(limits), map.baseAddress, map.count,
-                            Int32(drop?.number ?? -1), prefix.baseAddress, prefix.count,
-                            Int32(insert?.number ?? 0), payload.baseAddress, payload.count, &output, &errorText)
+        // libjpeg writes straight into the result: the same coefficients with
+        // default tables come out within a few percent of the input's size, so
+        // an eighth more nearly always suffices. A 12-megapixel file otherwise
+        // grows through a dozen doublings and one more copy into Swift memory.
+        let capacity = max(1, capacity ?? bytes.count + bytes.count / 8 + insertPayload.count + 65_536)
+        var status: Int32 = -1
+        var result = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            output.data = buffer.baseAddress
+            output.capacity = buffer.count
+            status = bytes.withUnsafeBufferPointer { input in
+                source.withUnsafeBufferPointer { map in
+                    dropPrefix.withUnsafeBufferPointer { prefix in
+                        insertPayload.withUnsafeBufferPointer { payload in
+                            upare_jpeg_permute_mcus(
+                                input.baseAddress, input.count, cLimits(limits), map.baseAddress, map.count,
+                                Int32(drop?.number ?? -1), prefix.baseAddress, prefix.count,
+                                Int32(insert?.number ?? 0), payload.baseAddress, payload.count, &output, &errorText)
+                        }
                     }
                 }
             }
+            if output.data == buffer.baseAddress {
+                // Ours, not libjpeg's: nothing for the deferred free.
+                if status == 0 { count = output.size }
+                output = upare_buffer()
+            }
         }
-        guard status == 0, let data = output.data else {
+        guard status == 0 else {
             throw .corruptData(format: "JPEG", message: CText.string(errorText))
         }
-        return [UInt8](UnsafeBufferPointer(start: data, count: output.size))
+        if let data = output.data {
+            // It outgrew the buffer above and moved to libjpeg's memory.
+            result = [UInt8](UnsafeBufferPointer(start: data, count: output.size))
+        }
+        return result
     }
 
     static func cLimits(_ limits: DecodeLimits) -> upare_decode_limits {
