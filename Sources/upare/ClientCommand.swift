@@ -9,6 +9,7 @@ struct ClientCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Register a client; prints its id and (for confidential clients) its secret, once.")
 
         @Option(help: "The application's name, shown on the consent page.")
@@ -43,7 +44,7 @@ struct ClientCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List registered clients (never their secrets).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List registered clients (never their secrets).")
         @OptionGroup var database: DatabaseOption
 
         func run() async throws {

@@ -43,6 +43,7 @@ struct DisorderCommand: ParsableCommand {
 
     struct Encrypt: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "encrypt",
             abstract: "Scramble pictures. Output: <name>.disorder.<ext> beside each input, or the same relative path under --out.")
         @OptionGroup var batch: DisorderBatchOptions
         @Option(help: "Block size in pixels: a multiple of 8 (JPEG: of its MCU, 16 fits all).")
@@ -63,6 +64,7 @@ struct DisorderCommand: ParsableCommand {
 
     struct Decrypt: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "decrypt",
             abstract: "Restore scrambled pictures. Output: the name without .disorder beside each input, or under --out.")
         @OptionGroup var batch: DisorderBatchOptions
 

@@ -10,6 +10,7 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Create an account; the password is read from standard input (one line), never from the command line.")
 
         @Option var username: String
@@ -43,6 +44,7 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Session: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "session",
             abstract: "Sign an account in without its password (support, scripted tests); prints the session cookie.")
 
         @Argument(help: "Username or e-mail address.")
