@@ -291,6 +291,42 @@ static int is_dropped(jpeg_saved_marker_ptr marker, int drop_app, const uint8_t 
            memcmp(marker->data, prefix, prefix_length) == 0;
 }
 
+// Block row `by` of MCU `mcu` in component `c`'s coefficient array.
+static JBLOCKROW mcu_row(j_decompress_ptr cinfo, jvirt_barray_ptr *arrays, const upare_jpeg_mcu_grid *grid,
+                         int c, uint32_t mcu, int by) {
+    jpeg_component_info *comp = &cinfo->comp_info[c];
+    uint32_t mx = mcu % grid->mcus_across, my = mcu / grid->mcus_across;
+    JBLOCKARRAY rows = (*cinfo->mem->access_virt_barray)(
+        (j_common_ptr)cinfo, arrays[c], (JDIMENSION)(my * comp->v_samp_factor + by), 1, TRUE);
+    return rows[0] + mx * comp->h_samp_factor;
+}
+
+// Copies every block of MCU `mcu` into `blocks` (out != 0) or back from it.
+static void copy_mcu(j_decompress_ptr cinfo, jvirt_barray_ptr *arrays, const upare_jpeg_mcu_grid *grid,
+                     uint32_t mcu, JBLOCK *blocks, int out) {
+    for (int c = 0; c < cinfo->num_components; c++) {
+        int hs = cinfo->comp_info[c].h_samp_factor, vs = cinfo->comp_info[c].v_samp_factor;
+        for (int by = 0; by < vs; by++) {
+            JBLOCKROW row = mcu_row(cinfo, arrays, grid, c, mcu, by);
+            if (out) memcpy(blocks, row, sizeof(JBLOCK) * (size_t)hs);
+            else memcpy(row, blocks, sizeof(JBLOCK) * (size_t)hs);
+            blocks += hs;
+        }
+    }
+}
+
+// MCU `to` takes the blocks of MCU `from`.
+static void move_mcu(j_decompress_ptr cinfo, jvirt_barray_ptr *arrays, const upare_jpeg_mcu_grid *grid,
+                     uint32_t from, uint32_t to) {
+    for (int c = 0; c < cinfo->num_components; c++) {
+        int hs = cinfo->comp_info[c].h_samp_factor, vs = cinfo->comp_info[c].v_samp_factor;
+        for (int by = 0; by < vs; by++) {
+            memcpy(mcu_row(cinfo, arrays, grid, c, to, by), mcu_row(cinfo, arrays, grid, c, from, by),
+                   sizeof(JBLOCK) * (size_t)hs);
+        }
+    }
+}
+
 int upare_jpeg_permute_mcus(const uint8_t *data, size_t size, upare_decode_limits limits,
                             const uint32_t *source, size_t count,
                             int drop_app, const uint8_t *drop_prefix, size_t drop_prefix_length,
@@ -307,6 +343,8 @@ int upare_jpeg_permute_mcus(const uint8_t *data, size_t size, upare_decode_limit
     unsigned char *memory = given;
     unsigned long memory_size = given ? (unsigned long)output->capacity : 0;
     volatile int created_out = 0;
+    // Which MCUs are in place; freed on every path (an error longjmps here).
+    unsigned char *volatile done = NULL;
     install_error_handler(&in_error);
     in.err = &in_error.manager;
     out.err = &in_error.manager;
@@ -342,37 +380,41 @@ int upare_jpeg_permute_mcus(const uint8_t *data, size_t size, upare_decode_limit
     out.write_Adobe_marker = FALSE;
     jpeg_mem_dest(&out, &memory, &memory_size);
 
-    // Destination arrays with the same block geometry as the source.
-    jvirt_barray_ptr destination[MAX_COMPONENTS];
-    for (int c = 0; c < in.num_components; c++) {
-        jpeg_component_info *comp = &in.comp_info[c];
-        JDIMENSION width = (JDIMENSION)(grid.mcus_across * comp->h_samp_factor);
-        JDIMENSION height = (JDIMENSION)(grid.mcus_down * comp->v_samp_factor);
-        destination[c] = (*in.mem->request_virt_barray)((j_common_ptr)&in, JPOOL_IMAGE, FALSE,
-                                                        width, height, (JDIMENSION)comp->v_samp_factor);
+    // The MCUs are rearranged in place, in the source's own coefficient arrays:
+    // each cycle of the permutation is followed with one MCU carried aside. A
+    // second set of arrays (what jpegtran allocates) would be 36 MB more to
+    // fault in and free for 12 megapixels. libjpeg-turbo keeps every virtual
+    // array whole in memory (no backing store: it fails instead), so the row
+    // pointers it returns stay valid across calls.
+    done = calloc(count, 1);
+    if (!done) {
+        set_failure(&in_error, UPARE_FAILURE_RESOURCES, "out of memory");
+        goto failed;
     }
-    (*in.mem->realize_virt_arrays)((j_common_ptr)&in);
-
-    // Move every block of every MCU; the arrays are padded to whole MCUs.
-    for (int c = 0; c < in.num_components; c++) {
-        jpeg_component_info *comp = &in.comp_info[c];
-        int hs = comp->h_samp_factor, vs = comp->v_samp_factor;
-        for (uint32_t my = 0; my < grid.mcus_down; my++) {
-            for (int by = 0; by < vs; by++) {
-                JBLOCKARRAY target = (*in.mem->access_virt_barray)(
-                    (j_common_ptr)&in, destination[c], (JDIMENSION)(my * vs + by), 1, TRUE);
-                for (uint32_t mx = 0; mx < grid.mcus_across; mx++) {
-                    uint32_t from = source[my * grid.mcus_across + mx];
-                    uint32_t fx = from % grid.mcus_across, fy = from / grid.mcus_across;
-                    JBLOCKARRAY origin = (*in.mem->access_virt_barray)(
-                        (j_common_ptr)&in, coefficients[c], (JDIMENSION)(fy * vs + by), 1, FALSE);
-                    memcpy(target[0][mx * hs], origin[0][fx * hs], sizeof(JBLOCK) * (size_t)hs);
-                }
+    // Room for any MCU: a file whose scans are not interleaved may exceed
+    // D_MAX_BLOCKS_IN_MCU summed over its components.
+    JBLOCK carried[MAX_COMPONENTS * MAX_SAMP_FACTOR * MAX_SAMP_FACTOR];
+    for (uint32_t start = 0; start < count; start++) {
+        if (done[start]) continue;
+        done[start] = 1;
+        if (source[start] == start) continue;
+        copy_mcu(&in, coefficients, &grid, start, carried, 1);
+        uint32_t position = start;
+        for (;;) {
+            uint32_t from = source[position];
+            if (from == start) {
+                copy_mcu(&in, coefficients, &grid, position, carried, 0);
+                break;
             }
+            move_mcu(&in, coefficients, &grid, from, position);
+            done[from] = 1;
+            position = from;
         }
     }
+    free(done);
+    done = NULL;
 
-    jpeg_write_coefficients(&out, destination);
+    jpeg_write_coefficients(&out, coefficients);
     // The source's markers first (JFIF and EXIF expect to lead), then ours.
     for (jpeg_saved_marker_ptr marker = in.marker_list; marker; marker = marker->next) {
         if (is_dropped(marker, drop_app, drop_prefix, drop_prefix_length)) continue;
@@ -394,6 +436,7 @@ failed:
     copy_error(error_text, in_error.text);
     if (created_out) jpeg_destroy_compress(&out);
     jpeg_destroy_decompress(&in);
+    free(done);
     if (memory != given) free(memory);
     return -1;
 }
