@@ -32,6 +32,20 @@ struct RoundTripTests {
         #expect(try PNG.decode(grayBytes) == gray)
     }
 
+    @Test("isGray looks at every pixel, across its chunks, down to the last one")
+    func grayDetection() {
+        // 150x100 = 15,000 pixels: several 4,096-pixel chunks and a partial one.
+        var image = Image(width: 150, height: 100, fill: RGBA(90, 90, 90, 255))
+        #expect(image.isGray)
+        for (x, y) in [(0, 0), (149, 99), (10, 40)] {
+            var spotted = image
+            spotted[x, y] = RGBA(90, 91, 90, 255)
+            #expect(!spotted.isGray, "(\(x), \(y))")
+        }
+        image[149, 99] = RGBA(7, 7, 7, 0)
+        #expect(image.isGray, "alpha does not count")
+    }
+
     @Test("PNG palette is exact at every packed bit depth", arguments: [2, 3, 16, 17, 200, 256])
     func pngPalette(_ colors: Int) throws {
         var random = TestRandom(seed: UInt64(colors))
