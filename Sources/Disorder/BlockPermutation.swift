@@ -57,7 +57,6 @@ public struct BlockPermutation: Sendable, Equatable {
                     group = shapes.count
                     shapes.append(shape)
                     groups.append([])
-                    groups[group].reserveCapacity(shapes.count == 1 ? blocksAcross * blocksDown : max(blocksAcross, blocksDown))
                 }
                 groups[group].append(blocks.count)
                 blocks.append(block)
