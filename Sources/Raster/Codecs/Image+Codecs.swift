@@ -57,7 +57,7 @@ public enum RasterFile {
         let isRegular = status.st_mode & S_IFMT == S_IFREG
         if isRegular, Int(status.st_size) > maxSize { throw .limitsExceeded("\(path) is larger than \(maxSize) bytes") }
         // A regular file's size is known; anything else (a pipe, a device) grows as it comes.
-        var bytes = [UInt8](repeating: 0, count: isRegular ? Int(status.st_size) : 0)
+        var bytes = LargeBuffer.repeating(0, count: isRegular ? Int(status.st_size) : 0)
         var count = 0
         while true {
             if count == bytes.count {

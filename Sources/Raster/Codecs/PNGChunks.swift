@@ -52,8 +52,8 @@ enum PNGChunks {
         chunks: [(type: String, data: [UInt8])] = [], zlib pieces: [[UInt8]]
     ) -> [UInt8] {
         let dataCount = pieces.reduce(0) { $0 + $1.count }
-        var png = signature
-        png.reserveCapacity(dataCount + 64 + palette.count * 4 + chunks.reduce(0) { $0 + $1.data.count + 12 })
+        var png = LargeBuffer.reserved(capacity: dataCount + 72 + palette.count * 4 + chunks.reduce(0) { $0 + $1.data.count + 12 })
+        png += signature
         var header = bigEndian(UInt32(width)) + bigEndian(UInt32(height))
         header += [bitDepth, colorType, 0, 0, 0]  // deflate, adaptive filtering, no interlace
         append("IHDR", header, to: &png)

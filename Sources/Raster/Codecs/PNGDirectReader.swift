@@ -41,21 +41,19 @@ enum PNGDirectReader {
         let rowBytes = width * channels
         let (rawCount, overflow) = (rowBytes + 1).multipliedReportingOverflow(by: height)
         guard !overflow, rawCount < Int(Int32.max) else { return nil }
-        var raw = [UInt8](repeating: 0, count: rawCount)
-        let inflated = raw.withUnsafeMutableBufferPointer { out -> Bool in
+        // Both buffers are written whole before they are read, so neither is zeroed first.
+        guard var raw = LargeBuffer.filled(count: rawCount, { out -> Bool in
             if idat.count == 1 {
                 return Libdeflate.zlibDecompress(UnsafeBufferPointer(rebasing: bytes[idat[0].data]), into: out)
             }
-            var stream: [UInt8] = []
-            stream.reserveCapacity(idat.reduce(0) { $0 + $1.data.count })
+            // libdeflate wants the stream in one piece (encoders often split it into 8-64 KiB chunks).
+            var stream = LargeBuffer.reserved(capacity: idat.reduce(0) { $0 + $1.data.count })
             for chunk in idat { stream += UnsafeBufferPointer(rebasing: bytes[chunk.data]) }
             return stream.withUnsafeBufferPointer { Libdeflate.zlibDecompress($0, into: out) }
-        }
-        guard inflated else { return nil }
+        }) else { return nil }
 
-        var image = Image(width: width, height: height)
-        let unfiltered = raw.withUnsafeMutableBufferPointer { raw -> Bool in
-            image.pixels.withUnsafeMutableBufferPointer { pixels -> Bool in
+        return raw.withUnsafeMutableBufferPointer { raw -> Image? in
+            Image(width: width, height: height) { pixels -> Bool in
                 let zeros = [UInt8](repeating: 0, count: rowBytes)
                 return zeros.withUnsafeBufferPointer { zeros -> Bool in
                     for y in 0..<height {
@@ -71,7 +69,6 @@ enum PNGDirectReader {
                 }
             }
         }
-        return unfiltered ? image : nil
     }
 
     /// One row of `channels` samples a pixel to RGBA8.

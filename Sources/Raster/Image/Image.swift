@@ -14,10 +14,10 @@ public struct Image: Sendable, Equatable {
         precondition(width >= 0 && height >= 0, "image size must not be negative")
         self.width = width
         self.height = height
-        if color == .transparent {
-            pixels = [UInt8](repeating: 0, count: width * height * 4)
+        if color.r == color.g, color.g == color.b, color.b == color.a {
+            pixels = LargeBuffer.repeating(color.r, count: width * height * 4)
         } else {
-            pixels = [UInt8](unsafeUninitializedCapacity: width * height * 4) { buffer, count in
+            pixels = LargeBuffer.written(count: width * height * 4) { buffer in
                 var i = 0
                 while i < buffer.count {
                     buffer[i] = color.r
@@ -26,9 +26,18 @@ public struct Image: Sendable, Equatable {
                     buffer[i + 3] = color.a
                     i += 4
                 }
-                count = buffer.count
             }
         }
+    }
+
+    /// A picture whose every pixel byte `fill` writes (the decoders); nil when
+    /// `fill` answers false. Nothing is zeroed first.
+    init?(width: Int, height: Int, filling fill: (UnsafeMutableBufferPointer<UInt8>) -> Bool) {
+        precondition(width >= 0 && height >= 0, "image size must not be negative")
+        guard let pixels = LargeBuffer.filled(count: width * height * 4, fill) else { return nil }
+        self.width = width
+        self.height = height
+        self.pixels = pixels
     }
 
     /// Wraps existing RGBA8 bytes; the count must be `width * height * 4`.
