@@ -110,6 +110,46 @@ struct PNGWriterTests {
         }
     }
 
+    @Test("the eight-bytes-at-a-time run finder parses exactly as zlib's Z_RLE does, byte by byte")
+    func runFinderMatchesTheByteParse() {
+        // What the finder must give: after each literal, a run of 3...258 more of that byte.
+        func reference(_ input: [UInt8]) -> [UInt32] {
+            var runs: [UInt32] = []
+            var i = 0
+            while i < input.count {
+                let byte = input[i]
+                i += 1
+                guard i + 2 < input.count, input[i] == byte, input[i + 1] == byte, input[i + 2] == byte else { continue }
+                var length = 3
+                while i + length < input.count, length < 258, input[i + length] == byte { length += 1 }
+                runs.append(UInt32(i) << 9 | UInt32(length))
+                i += length
+            }
+            return runs
+        }
+        var inputs: [[UInt8]] = [[], [5], [5, 5, 5], [5, 5, 5, 5], [1, 5, 5, 5, 5], [UInt8](repeating: 3, count: 600)]
+        // Runs of every length from 1 to 12 at every offset within a word, and at the very end.
+        for length in 1...12 {
+            for offset in 0..<10 {
+                inputs.append(Array(0..<UInt8(offset)) + [UInt8](repeating: 200, count: length) + [9, 8, 7, 6, 5, 4, 3, 2, 1])
+                inputs.append(Array(0..<UInt8(offset)) + [UInt8](repeating: 200, count: length))
+            }
+        }
+        var state: UInt32 = 12_345
+        for size in [17, 100, 1000, 70_000] {
+            // Few distinct bytes: runs of every length start and end everywhere.
+            inputs.append((0..<size).map { _ in
+                state = state &* 1_103_515_245 &+ 12_345
+                return UInt8(truncatingIfNeeded: state >> 16) & (state >> 29 == 0 ? 0x3F : 0x01)
+            })
+        }
+        for input in inputs {
+            var runs: [UInt32] = []
+            input.withUnsafeBufferPointer { RunLengthDeflate.findRuns($0, into: &runs) }
+            #expect(runs == reference(input), "\(input.count) bytes: \(input.prefix(24))")
+        }
+    }
+
     @Test("extra chunks go right after IHDR at every level; a critical or malformed type is refused")
     func extraChunks() throws {
         let image = Image.photoLike(width: 40, height: 30)

@@ -15,11 +15,16 @@ struct RunLengthDeflate {
     /// content, large enough that the block header (about 70 bytes) is noise.
     static let blockInput = 256 << 10
 
-    private var tokens: [UInt16]
+    /// Runs found in the current block, each `start << 9 | length`: `start`
+    /// (< `blockInput`, 18 bits) is the first byte the run covers, `length`
+    /// 3...258. Every byte not in a run is a literal.
+    private var runs: [UInt32] = []
     private var literalLengths = [UInt32](repeating: 0, count: 286)
-    /// Counts of each token (0...511), in two halves that alternate so that a
-    /// run of one value does not wait on its own counter.
-    private var tokenCounts = [UInt32](repeating: 0, count: 1024)
+    /// Four byte histograms side by side (1,024 counters), so that repeated
+    /// bytes do not wait on one counter; summed per block.
+    private var byteCounts = [UInt32](repeating: 0, count: 1024)
+    /// Runs of each length 0...258 in the current block.
+    private var runCounts = [UInt32](repeating: 0, count: 259)
     /// The stream so far, and the bits of its last byte not yet written.
     private var output: [UInt8] = []
     private var pendingBits: UInt64 = 0
@@ -28,8 +33,8 @@ struct RunLengthDeflate {
     /// `expectedInput`: the bytes that will be appended, to size the output
     /// once (stored blocks' bound) instead of growing it as blocks come.
     init(expectedInput: Int = 0) {
-        tokens = [UInt16](repeating: 0, count: Self.blockInput)
-        output.reserveCapacity(Self.bound(expectedInput) + 16)
+        runs.reserveCapacity(1 << 12)
+        output = LargeBuffer.reserved(capacity: Self.bound(expectedInput) + 16)
     }
 
     /// An upper bound of the bytes `append` adds for `count` input bytes:
@@ -91,14 +96,7 @@ struct RunLengthDeflate {
     // MARK: One block
 
     private mutating func writeBlock(_ input: UnsafeBufferPointer<UInt8>, into writer: inout BitWriter) {
-        let count = tokenize(input)
-        for i in 0..<literalLengths.count { literalLengths[i] = 0 }
-        for token in 0..<512 {
-            let n = tokenCounts[token] &+ tokenCounts[token + 512]
-            guard n > 0 else { continue }
-            literalLengths[token < 256 ? token : Self.lengthSymbol[token - 253]] &+= n
-        }
-        literalLengths[256] = 1  // end of block
+        countSymbols(input)
         let litLengths = Huffman.codeLengths(literalLengths, limit: 15)
         // One distance in use (1, code 0); code 1 is there so the code is complete.
         let distLengths: [UInt8] = [1, 1]
@@ -116,35 +114,67 @@ struct RunLengthDeflate {
             return
         }
 
-        // Each token's whole code (the literal, or the length code, its extra
-        // bits and the one-bit distance code) from one table lookup.
+        // Each symbol's whole code in one word, `code | bitCount << 24`: a
+        // literal's, or a run's (length code, extra bits, the one-bit distance code).
         let litCodes = Huffman.codes(litLengths)
-        var tokenCode = [UInt32](repeating: 0, count: 512), tokenBits = [UInt8](repeating: 0, count: 512)
-        for token in 0..<256 {
-            tokenCode[token] = UInt32(litCodes[token])
-            tokenBits[token] = litLengths[token]
-        }
+        var literalCode = [UInt32](repeating: 0, count: 256), runCode = [UInt32](repeating: 0, count: 259)
+        for byte in 0..<256 { literalCode[byte] = UInt32(litCodes[byte]) | UInt32(litLengths[byte]) << 24 }
         for length in 3...258 {
             let symbol = Self.lengthSymbol[length]
-            let extra = Int(Self.extraBits[symbol - 257])
+            let extra = UInt32(Self.extraBits[symbol - 257])
             let extraValue = UInt32(length - Int(Self.baseLength[symbol - 257]))
-            tokenCode[length + 253] = UInt32(litCodes[symbol]) | extraValue << UInt32(litLengths[symbol])
-            tokenBits[length + 253] = litLengths[symbol] + UInt8(extra) + 1  // + distance code 0, a 0 bit
+            let codeBits = UInt32(litLengths[symbol])
+            runCode[length] = (UInt32(litCodes[symbol]) | extraValue << codeBits) | (codeBits + extra + 1) << 24
         }
+        // The block's size is known (`bits`, header included, under the stored
+        // size that `bound` reserves): one room check, then unchecked stores.
+        // Up to 4 bytes of earlier bits are pending, and the last byte is partial.
+        writer.requireRoom(upTo: writer.position + bits / 8 + 5)
         writer.put(0, 1)
         writer.put(2, 2)  // dynamic Huffman codes
         header.write(into: &writer)
-        tokens.withUnsafeBufferPointer { t in
-            tokenCode.withUnsafeBufferPointer { codes in
-                tokenBits.withUnsafeBufferPointer { bits in
-                    for i in 0..<count {
-                        let token = Int(t[i])
-                        writer.put(UInt64(codes[token]), Int(bits[token]))
+        writer.flushBytes()  // at most 7 bits pending from here on
+        literalCode.withUnsafeBufferPointer { literal in
+            runCode.withUnsafeBufferPointer { run in
+                runs.withUnsafeBufferPointer { runs in
+                    var i = 0
+                    for packed in runs {
+                        let start = Int(packed >> 9), length = Int(packed & 0x1FF)
+                        Self.putLiterals(input, from: i, to: start, codes: literal, into: &writer)
+                        let code = run[length]
+                        writer.add(UInt64(code & 0xFF_FFFF), Int(code >> 24))
+                        writer.flushBytes()
+                        i = start + length
                     }
+                    Self.putLiterals(input, from: i, to: input.count, codes: literal, into: &writer)
                 }
             }
         }
         writer.put(UInt64(litCodes[256]), Int(litLengths[256]))
+    }
+
+    /// Literal codes of `input[start..<end]`, three between stores: a literal
+    /// code has at most 15 bits, and at most 7 are left over from a store.
+    @inline(__always)
+    private static func putLiterals(
+        _ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, codes: UnsafeBufferPointer<UInt32>,
+        into writer: inout BitWriter
+    ) {
+        var i = start
+        while i &+ 3 <= end {
+            let a = codes[Int(input[i])], b = codes[Int(input[i &+ 1])], c = codes[Int(input[i &+ 2])]
+            writer.add(UInt64(a & 0xFF_FFFF), Int(a >> 24))
+            writer.add(UInt64(b & 0xFF_FFFF), Int(b >> 24))
+            writer.add(UInt64(c & 0xFF_FFFF), Int(c >> 24))
+            writer.flushBytes()
+            i &+= 3
+        }
+        while i < end {
+            let a = codes[Int(input[i])]
+            writer.add(UInt64(a & 0xFF_FFFF), Int(a >> 24))
+            i &+= 1
+        }
+        writer.flushBytes()
     }
 
     private func writeStored(_ input: UnsafeBufferPointer<UInt8>, into writer: inout BitWriter) {
@@ -159,33 +189,82 @@ struct RunLengthDeflate {
         } while offset < input.count
     }
 
-    /// Literals, and runs of the previous byte as (length + 253) for lengths 3...258.
-    /// Counts them in `tokenCounts` on the way.
-    private mutating func tokenize(_ input: UnsafeBufferPointer<UInt8>) -> Int {
-        for i in 0..<tokenCounts.count { tokenCounts[i] = 0 }
-        return tokens.withUnsafeMutableBufferPointer { t in
-            tokenCounts.withUnsafeMutableBufferPointer { counts in
-                var count = 0
-                var i = 0
-                let n = input.count
-                while i < n {
-                    let byte = input[i]
-                    t[count] = UInt16(byte)
-                    counts[Int(byte) | (count & 1) << 9] &+= 1
-                    count &+= 1
-                    i &+= 1
-                    guard i &+ 2 < n, input[i] == byte, input[i &+ 1] == byte, input[i &+ 2] == byte else { continue }
-                    var run = 3
-                    while i &+ run < n, run < 258, input[i &+ run] == byte { run &+= 1 }
-                    let token = run &+ 253
-                    t[count] = UInt16(token)
-                    counts[token | (count & 1) << 9] &+= 1
-                    count &+= 1
-                    i &+= run
-                }
-                return count
+    /// Finds the block's runs and counts its symbols into `literalLengths`.
+    private mutating func countSymbols(_ input: UnsafeBufferPointer<UInt8>) {
+        Self.findRuns(input, into: &runs)
+        for i in 0..<byteCounts.count { byteCounts[i] = 0 }
+        for i in 0..<runCounts.count { runCounts[i] = 0 }
+        byteCounts.withUnsafeMutableBufferPointer { counts in
+            let n = input.count
+            var i = 0
+            while i &+ 4 <= n {
+                counts[Int(input[i])] &+= 1
+                counts[256 | Int(input[i &+ 1])] &+= 1
+                counts[512 | Int(input[i &+ 2])] &+= 1
+                counts[768 | Int(input[i &+ 3])] &+= 1
+                i &+= 4
+            }
+            while i < n {
+                counts[Int(input[i])] &+= 1
+                i &+= 1
             }
         }
+        for i in 0..<256 { literalLengths[i] = byteCounts[i] &+ byteCounts[256 + i] &+ byteCounts[512 + i] &+ byteCounts[768 + i] }
+        for i in 256..<286 { literalLengths[i] = 0 }
+        // The bytes a run covers are not literals.
+        for packed in runs {
+            let start = Int(packed >> 9), length = Int(packed & 0x1FF)
+            literalLengths[Int(input[start])] &-= UInt32(length)
+            runCounts[length] &+= 1
+        }
+        for length in 3...258 where runCounts[length] > 0 { literalLengths[Self.lengthSymbol[length]] &+= runCounts[length] }
+        literalLengths[256] = 1  // end of block
+    }
+
+    /// zlib's `Z_RLE` parse: after each literal, a run of three to 258 more of
+    /// the same byte becomes a match at distance 1; the byte after a run is a
+    /// literal again. Eight bytes are compared at a time to skip to the next
+    /// four equal bytes, since most of a photo has none.
+    static func findRuns(_ input: UnsafeBufferPointer<UInt8>, into runs: inout [UInt32]) {
+        runs.removeAll(keepingCapacity: true)
+        guard let base = input.baseAddress else { return }
+        let n = input.count
+        let raw = UnsafeRawPointer(base)
+        var k = 0  // the next literal
+        while true {
+            // The first k at or after here with input[k] == input[k + 1...k + 3].
+            var found = false
+            while k &+ 9 <= n {
+                let here = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                let next = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k &+ 1, as: UInt64.self))
+                let equal = Self.zeroBytes(here ^ next)  // high bit of byte j: input[k + j] == input[k + j + 1]
+                let candidates = equal & (equal &>> 8) & (equal &>> 16)  // bytes 0...5 only
+                if candidates != 0 {
+                    k &+= candidates.trailingZeroBitCount &>> 3
+                    found = true
+                    break
+                }
+                k &+= 6
+            }
+            if !found {
+                // The last few bytes, one at a time.
+                while k &+ 3 < n, !(base[k] == base[k &+ 1] && base[k] == base[k &+ 2] && base[k] == base[k &+ 3]) { k &+= 1 }
+                if k &+ 3 >= n { return }
+            }
+            let byte = base[k]
+            let start = k &+ 1
+            var length = 3
+            while start &+ length < n, length < 258, base[start &+ length] == byte { length &+= 1 }
+            runs.append(UInt32(start) << 9 | UInt32(length))
+            k = start &+ length
+        }
+    }
+
+    /// The high bit of each byte of `x` that is zero, and no other bit.
+    @inline(__always)
+    private static func zeroBytes(_ x: UInt64) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((x & low) &+ low) | x | low)
     }
 
     // MARK: RFC 1951 tables
@@ -363,7 +442,8 @@ enum Huffman {
     }
 }
 
-/// Deflate's bit order: least significant bit first, 32 bits stored at a time.
+/// Deflate's bit order: least significant bit first. `put` stores 32 bits at a
+/// time; the hot loops `add` several codes and `flushBytes` once.
 struct BitWriter {
     private let out: UnsafeMutableBufferPointer<UInt8>
     private(set) var position: Int
@@ -394,6 +474,34 @@ struct BitWriter {
             buffer >>= 32
             count &-= 32
         }
+    }
+
+    /// Stops the program unless the stream may reach `end`: the unchecked
+    /// `flushBytes` relies on it (a broken size bound must not write past the
+    /// buffer).
+    func requireRoom(upTo end: Int) {
+        precondition(end + 8 <= out.count, "deflate output bound exceeded")
+    }
+
+    /// Appends the low `bits` bits of `value` without storing: at most 56 bits
+    /// may be pending at the next `flushBytes`.
+    @inline(__always)
+    mutating func add(_ value: UInt64, _ bits: Int) {
+        buffer |= value &<< UInt64(count)
+        count &+= bits
+    }
+
+    /// Stores the whole bytes pending as one 8-byte write (the bytes past them
+    /// are overwritten later), leaving at most 7 bits. The room was checked by
+    /// `requireRoom`.
+    @inline(__always)
+    mutating func flushBytes() {
+        UnsafeMutableRawPointer(out.baseAddress.unsafelyUnwrapped + position)
+            .storeBytes(of: buffer.littleEndian, as: UInt64.self)
+        let whole = count &>> 3
+        position &+= whole
+        buffer = buffer &>> UInt64(whole &<< 3)
+        count &= 7
     }
 
     /// Pads with zero bits to the next byte boundary and writes what is pending.
