@@ -113,7 +113,9 @@ struct DisorderBench: ParsableCommand {
         commandName: "disorder",
         abstract: "Scrambling throughput: JPEG vs jpegtran -rotate 180, PNG steps, batch scaling.")
 
-    @Option(help: "A JPEG to measure with (default: a generated 12-megapixel photo-like picture).")
+    @Option(help: ArgumentHelp(
+        "A picture to measure with (default: a generated 12-megapixel photo-like picture).",
+        discussion: "A JPEG is scrambled as it is and decoded for the PNG steps; a PNG is decoded as it is and encoded as a JPEG (quality 85) for the JPEG steps; a BMP is re-encoded for both."))
     var input: String?
     @Option(help: "Repetitions per measurement (the median is reported).")
     var repeats = 5
@@ -149,13 +151,17 @@ struct DisorderBench: ParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("upare-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let picture = try input.map { try Image.read(contentsOf: $0) } ?? Image.photoLike(width: 4000, height: 3000)
-        let jpeg = try input.map { try RasterFile.read($0, maxSize: 512 << 20) }
-            ?? JPEG.encode(picture, options: JPEG.EncodeOptions(quality: 85))
+        // The input's own bytes where its format is the one measured: an encoder's
+        // choices (IDAT chunking, progressive scans) are part of what is timed.
+        let file = try input.map { try RasterFile.read($0, maxSize: 512 << 20) }
+        let format = file.flatMap(ImageFormat.sniff)
+        if let input, format == nil { throw RasterError.unsupportedFormat("\(input) is not a PNG, JPEG or BMP file") }
+        let picture = try file.map { try Image.decode($0) } ?? Image.photoLike(width: 4000, height: 3000)
+        let jpeg = try format == .jpeg ? file ?? [] : JPEG.encode(picture, options: JPEG.EncodeOptions(quality: 85))
         let jpegPath = folder + "/photo.jpg"
         try RasterFile.write(jpeg, to: jpegPath)
         let report = BenchReport(json: json)
-        report.say("picture: \(picture.width)x\(picture.height), JPEG \(jpeg.count / 1024) KiB",
+        report.say("picture: \(picture.width)x\(picture.height), JPEG \(jpeg.count / 1024) KiB\(format == .png ? " (encoded from the PNG)" : "")",
                    ["width": picture.width, "height": picture.height, "jpeg_bytes": jpeg.count])
 
         // JPEG: our coefficient-domain scramble vs jpegtran's lossless rotation, same file, same run.
@@ -180,7 +186,7 @@ struct DisorderBench: ParsableCommand {
 
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // PNG: decode, permute and encode timed apart.
-        let png = try PNG.encode(picture, layout: .rgb)
+        let png = try format == .png ? file ?? [] : PNG.encode(picture, layout: .rgb)
         var decodes: [Double] = [], permutes: [Double] = []
         var scrambled = picture
         for _ in 0..<repeats {
