@@ -50,6 +50,8 @@ let package = Package(
         .systemLibrary(
             name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate",
             providers: [.apt(["libdeflate-dev"])]),
+        // The CPU's prefetch hint (one static inline function), for the block moves.
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         // glibc's malloc tuning (mallopt), for the CLI's batch commands.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // libpng and libjpeg report errors by longjmp (or exit); this small C target
@@ -103,7 +105,7 @@ let package = Package(
         .target(
             name: "Disorder",
             dependencies: [
-                "Raster", "ConstantTime",
+                "Raster", "ConstantTime", "CPrefetch",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

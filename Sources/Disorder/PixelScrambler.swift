@@ -1,3 +1,4 @@
+internal import CPrefetch
 import Raster
 
 /// Block moves on RGBA pixels (PNG and BMP): exact in both directions, done in
@@ -96,6 +97,14 @@ enum PixelScrambler {
                         done[position] = true
                         let read = reads[position]
                         let fromSaved = read.from == start
+                        // The block after this one is somewhere else in a picture larger than
+                        // the caches: its rows load while this one moves. The permute step
+                        // of `upare bench disorder` went from 85-104 ms to 50-67 ms for 12 MP;
+                        // two blocks ahead was no better.
+                        let after = reads[read.from].from
+                        if !fromSaved, after != start {
+                            upare_prefetch_rows(origin(after), width * 4, Int32(blocks[after].height), blocks[after].width * 4)
+                        }
                         move(from: fromSaved ? UnsafePointer(spare) : UnsafePointer(origin(read.from)),
                              sourceStride: fromSaved ? w : width, to: origin(position), destinationStride: width,
                              width: w, height: h, transform: read.transform, channels: read.channels, inverse: !forward)
