@@ -115,4 +115,7 @@ struct OutputFormat: ExpressibleByArgument {
     }
 
     static var allValueStrings: [String] { ["png", "jpg", "bmp"] }
+
+    /// What help shows as the default ("png", not the struct's description).
+    var defaultValueDescription: String { format.fileExtension }
 }
