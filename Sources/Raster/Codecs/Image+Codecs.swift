@@ -56,38 +56,54 @@ public enum RasterFile {
         guard fstat(descriptor, &status) == 0 else { throw .io("cannot read \(path): \(String(cString: strerror(errno)))") }
         let isRegular = status.st_mode & S_IFMT == S_IFREG
         if isRegular, Int(status.st_size) > maxSize { throw .limitsExceeded("\(path) is larger than \(maxSize) bytes") }
-        // A regular file's size is known; anything else (a pipe, a device) grows as it comes.
-        var bytes = LargeBuffer.repeating(0, count: isRegular ? Int(status.st_size) : 0)
+        // A regular file's size is known: it is read straight into a buffer of
+        // that size, which is not zeroed first. Anything else (a pipe, a
+        // device), or a file that grew, grows as it comes.
         var count = 0
+        var failure: Int32 = 0
+        var bytes = LargeBuffer.written(count: isRegular ? Int(status.st_size) : 0) { buffer in
+            while count < buffer.count {
+                let result = readRetrying(descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: count)
+                if result <= 0 {
+                    failure = result < 0 ? errno : 0
+                    break
+                }
+                count += result
+            }
+            // A file that shrank meanwhile: the rest is cut off below.
+            UnsafeMutableBufferPointer(rebasing: buffer[count...]).initialize(repeating: 0)
+        }
+        if failure != 0 { throw .io("cannot read \(path): \(String(cString: strerror(failure)))") }
         while true {
             if count == bytes.count {
                 // Full: one byte more says whether the file ended (a regular file
                 // has, unless it grew) before the buffer is grown.
                 var probe: UInt8 = 0
-                let more = Foundation.read(descriptor, &probe, 1)
+                let more = withUnsafeMutableBytes(of: &probe) { readRetrying(descriptor, into: $0, at: 0) }
                 if more == 0 { break }
-                if more < 0 {
-                    if errno == EINTR { continue }
-                    throw .io("cannot read \(path): \(String(cString: strerror(errno)))")
-                }
+                if more < 0 { throw .io("cannot read \(path): \(String(cString: strerror(errno)))") }
                 guard count < maxSize else { throw .limitsExceeded("\(path) is larger than \(maxSize) bytes") }
                 bytes.append(probe)
                 count += 1
                 bytes.append(contentsOf: repeatElement(0, count: max(64 << 10, min(count, maxSize + 1 - count))))
             }
-            let result = bytes.withUnsafeMutableBytes { buffer in
-                Foundation.read(descriptor, buffer.baseAddress.map { $0 + count }, buffer.count - count)
-            }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw .io("cannot read \(path): \(String(cString: strerror(errno)))")
-            }
+            let result = bytes.withUnsafeMutableBytes { readRetrying(descriptor, into: $0, at: count) }
+            if result < 0 { throw .io("cannot read \(path): \(String(cString: strerror(errno)))") }
             if result == 0 { break }
             count += result
         }
         guard count <= maxSize else { throw .limitsExceeded("\(path) is larger than \(maxSize) bytes") }
         bytes.removeLast(bytes.count - count)
         return bytes
+    }
+
+    /// read(2) into `buffer` from `offset` on, again when a signal interrupts
+    /// it: the bytes read (0 at the end of the file), or -1 with `errno` set.
+    private static func readRetrying(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        while true {
+            let result = Foundation.read(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            if result >= 0 || errno != EINTR { return result }
+        }
     }
 
     /// Writes via a temporary file in the same folder, flushed to disk, then

@@ -39,11 +39,7 @@ enum LargeBuffer {
 
     /// `count` bytes of `value`.
     static func repeating(_ value: UInt8, count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            adviseHugePages(buffer)
-            buffer.initialize(repeating: value)
-            initialized = count
-        }
+        written(count: count) { $0.initialize(repeating: value) }
     }
 
     /// An empty array with room for `capacity` bytes, for a stream appended to
