@@ -23,6 +23,45 @@ struct CoverageTests {
         #expect(Self.total(steep) > 90)
     }
 
+    @Test("a graph stroke's coverage is its definition at every pixel: the tangent line of the segment over each column")
+    func graphStrokeAgainstDefinition() {
+        var random = TestRandom(seed: 29)
+        func uniform(_ range: ClosedRange<Double>) -> Double {
+            range.lowerBound + Double(random.next() % 1_000_001) / 1_000_000 * (range.upperBound - range.lowerBound)
+        }
+        for _ in 0..<150 {
+            // A polyline with increasing x, gentle slopes, segments both shorter
+            // and longer than a column, starting and ending off the canvas at times.
+            var points = [Point(uniform(-6...10), uniform(5...25))]
+            while points.count < 40, let last = points.last, last.x < 50 {
+                let step = uniform(0.2...6)
+                points.append(Point(last.x + step, last.y + uniform(-1.5...1.5) * step))
+            }
+            let lineWidth = uniform(0.4...5)
+            var mask = GrayImage(width: 48, height: 30)
+            mask.strokeGraph(points, width: lineWidth, intensity: 230)
+            let halfWidth = max(lineWidth / 2, 0.5), scale = min(lineWidth, 1) * 230
+            for px in 0..<48 {
+                let cx = Double(px) + 0.5
+                // The segment over this column: the first whose end is at or past it.
+                let inside = cx >= points[0].x && cx <= points[points.count - 1].x
+                let s = (0..<(points.count - 1)).first { points[$0 + 1].x >= cx } ?? (points.count - 2)
+                let a = points[s], b = points[s + 1]
+                let slope = (b.y - a.y) / (b.x - a.x)
+                let cy = a.y + (cx - a.x) * slope
+                let cosine = 1 / (1 + slope * slope).squareRoot()
+                for py in 0..<30 {
+                    var expected: UInt8 = 0
+                    if inside {
+                        let c = min(max(halfWidth + 0.5 - abs(Double(py) + 0.5 - cy) * cosine, 0), 1)
+                        if c > 0 { expected = UInt8(c * scale + 0.5) }
+                    }
+                    #expect(mask[px, py] == expected, "width \(lineWidth) at (\(px), \(py)), \(points.count) points")
+                }
+            }
+        }
+    }
+
     @Test("a stroke's coverage is the capsule's at every pixel, whatever the segment's angle")
     func strokeAgainstDefinition() {
         var random = TestRandom(seed: 17)

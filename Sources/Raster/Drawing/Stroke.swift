@@ -19,10 +19,10 @@ extension GrayImage {
         let w = width, h = height
         pixels.withUnsafeMutableBufferPointer { m in
             for (a, b) in segments {
-                let x0 = max(0, Int((min(a.x, b.x) - pad).rounded(.down)))
-                let x1 = min(w, Int((max(a.x, b.x) + pad).rounded(.up)))
-                let y0 = max(0, Int((min(a.y, b.y) - pad).rounded(.down)))
-                let y1 = min(h, Int((max(a.y, b.y) + pad).rounded(.up)))
+                let x0 = max(0, PixelRounding.floor(min(a.x, b.x) - pad))
+                let x1 = min(w, PixelRounding.ceil(max(a.x, b.x) + pad))
+                let y0 = max(0, PixelRounding.floor(min(a.y, b.y) - pad))
+                let y1 = min(h, PixelRounding.ceil(max(a.y, b.y) + pad))
                 guard x0 < x1, y0 < y1 else { continue }
                 let dx = b.x - a.x, dy = b.y - a.y
                 let lengthSquared = dx * dx + dy * dy
@@ -39,8 +39,8 @@ extension GrayImage {
                     var first = x0, last = x1
                     if slab.isFinite {
                         let lineX = a.x + (cy - a.y) * dx / dy
-                        first = max(x0, Int((lineX - slab).rounded(.down)))
-                        last = min(x1, Int((lineX + slab).rounded(.up)))
+                        first = max(x0, PixelRounding.floor(lineX - slab))
+                        last = min(x1, PixelRounding.ceil(lineX + slab))
                         guard first < last else { continue }
                     }
                     for px in first..<last {
@@ -187,17 +187,26 @@ extension GrayImage {
         guard firstColumn < lastColumn else { return }
         pixels.withUnsafeMutableBufferPointer { m in
             var segment = 0
+            // The segment's slope and the terms that follow from it, computed
+            // when the walk enters a segment rather than in every column (the
+            // two divisions and the square root were a third of this loop).
+            var entered = -1
+            var a = points[0], slope = 0.0, cosine = 1.0, reach = 0.0
             for px in firstColumn..<lastColumn {
                 let cx = Double(px) + 0.5
                 guard cx >= points[0].x, cx <= points[points.count - 1].x else { continue }
                 while segment + 2 < points.count && points[segment + 1].x < cx { segment += 1 }
-                let a = points[segment], b = points[segment + 1]
-                let slope = (b.y - a.y) / (b.x - a.x)
+                if segment != entered {
+                    entered = segment
+                    a = points[segment]
+                    let b = points[segment + 1]
+                    slope = (b.y - a.y) / (b.x - a.x)
+                    // Distance to the tangent line = vertical distance x cos(angle).
+                    cosine = 1 / (1 + slope * slope).squareRoot()
+                    reach = (halfWidth + 0.5) / cosine
+                }
                 let cy = a.y + (cx - a.x) * slope
-                // Distance to the tangent line = vertical distance x cos(angle).
-                let cosine = 1 / (1 + slope * slope).squareRoot()
-                let reach = (halfWidth + 0.5) / cosine
-                let y0 = max(0, Int((cy - reach).rounded(.down))), y1 = min(h, Int((cy + reach).rounded(.up)))
+                let y0 = max(0, PixelRounding.floor(cy - reach)), y1 = min(h, PixelRounding.ceil(cy + reach))
                 guard y0 < y1 else { continue }
                 for py in y0..<y1 {
                     let distance = abs(Double(py) + 0.5 - cy) * cosine

@@ -18,10 +18,16 @@ public struct Glyph: Sendable, Equatable {
         self.left = left
         self.top = top
         self.advance = advance
-        let w = bitmap.width + 2
+        let bw = bitmap.width, w = bw + 2
         var padded = [UInt8](repeating: 0, count: w * (bitmap.height + 2))
-        for y in 0..<bitmap.height {
-            for x in 0..<bitmap.width { padded[(y + 1) * w + x + 1] = bitmap.pixels[y * bitmap.width + x] }
+        // Row copies: the renderer makes new glyphs (fragments, outlines) for every picture.
+        padded.withUnsafeMutableBufferPointer { out in
+            bitmap.pixels.withUnsafeBufferPointer { rows in
+                for y in 0..<bitmap.height {
+                    _ = UnsafeMutableBufferPointer(rebasing: out[((y + 1) * w + 1)..<((y + 1) * w + 1 + bw)])
+                        .update(fromContentsOf: rows[(y * bw)..<((y + 1) * bw)])
+                }
+            }
         }
         self.padded = padded
     }

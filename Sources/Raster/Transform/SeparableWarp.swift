@@ -5,13 +5,14 @@
 public struct SeparableWarp: Sendable, Equatable {
     public let rowShift: [Double]
     public let columnShift: [Double]
+    /// `reach`, found once: every glyph drawn through the warp asks for it.
+    private let reachX: Double, reachY: Double
 
     public init(rowShift: [Double], columnShift: [Double]) throws(RasterError) {
         guard rowShift.allSatisfy({ abs($0) < 1e4 }), columnShift.allSatisfy({ abs($0) < 1e4 }) else {
             throw .invalidArgument("warp shifts must be finite and under 10000 pixels")
         }
-        self.rowShift = rowShift
-        self.columnShift = columnShift
+        self.init(unchecked: rowShift, columnShift)
     }
 
     /// No displacement, for a `width` x `height` canvas.
@@ -25,12 +26,12 @@ public struct SeparableWarp: Sendable, Equatable {
     private init(unchecked rows: [Double], _ columns: [Double]) {
         rowShift = rows
         columnShift = columns
+        reachX = rows.reduce(0) { max($0, abs($1)) }
+        reachY = columns.reduce(0) { max($0, abs($1)) }
     }
 
     /// The largest shift along x (from the row table) and along y (from the column table).
-    public var reach: (x: Double, y: Double) {
-        (rowShift.map(abs).max() ?? 0, columnShift.map(abs).max() ?? 0)
-    }
+    public var reach: (x: Double, y: Double) { (reachX, reachY) }
 
     @inline(__always)
     func row(_ y: Int) -> Double { y >= 0 && y < rowShift.count ? rowShift[y] : 0 }
