@@ -26,18 +26,15 @@ struct CoverageTests {
     @Test("a graph stroke's coverage is its definition at every pixel: the tangent line of the segment over each column")
     func graphStrokeAgainstDefinition() {
         var random = TestRandom(seed: 29)
-        func uniform(_ range: ClosedRange<Double>) -> Double {
-            range.lowerBound + Double(random.next() % 1_000_001) / 1_000_000 * (range.upperBound - range.lowerBound)
-        }
         for _ in 0..<150 {
             // A polyline with increasing x, gentle slopes, segments both shorter
             // and longer than a column, starting and ending off the canvas at times.
-            var points = [Point(uniform(-6...10), uniform(5...25))]
+            var points = [Point(random.uniform(-6...10), random.uniform(5...25))]
             while points.count < 40, let last = points.last, last.x < 50 {
-                let step = uniform(0.2...6)
-                points.append(Point(last.x + step, last.y + uniform(-1.5...1.5) * step))
+                let step = random.uniform(0.2...6)
+                points.append(Point(last.x + step, last.y + random.uniform(-1.5...1.5) * step))
             }
-            let lineWidth = uniform(0.4...5)
+            let lineWidth = random.uniform(0.4...5)
             var mask = GrayImage(width: 48, height: 30)
             mask.strokeGraph(points, width: lineWidth, intensity: 230)
             let halfWidth = max(lineWidth / 2, 0.5), scale = min(lineWidth, 1) * 230
@@ -65,12 +62,9 @@ struct CoverageTests {
     @Test("a stroke's coverage is the capsule's at every pixel, whatever the segment's angle")
     func strokeAgainstDefinition() {
         var random = TestRandom(seed: 17)
-        func uniform(_ range: ClosedRange<Double>) -> Double {
-            range.lowerBound + Double(random.next() % 1_000_001) / 1_000_000 * (range.upperBound - range.lowerBound)
-        }
         for _ in 0..<200 {
-            let a = Point(uniform(-4...44), uniform(-4...34)), b = Point(uniform(-4...44), uniform(-4...34))
-            let lineWidth = uniform(0.3...6)
+            let a = Point(random.uniform(-4...44), random.uniform(-4...34)), b = Point(random.uniform(-4...44), random.uniform(-4...34))
+            let lineWidth = random.uniform(0.3...6)
             var mask = GrayImage(width: 40, height: 30)
             mask.stroke([a, b], width: lineWidth, intensity: 200)
             // The definition, pixel by pixel over the whole canvas.

@@ -11,6 +11,11 @@ public struct TestRandom: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+
+    /// A value in `range` on a grid of a millionth of its width.
+    public mutating func uniform(_ range: ClosedRange<Double>) -> Double {
+        range.lowerBound + Double(next() % 1_000_001) / 1_000_000 * (range.upperBound - range.lowerBound)
+    }
 }
 
 /// A photo-like test image: smooth gradients, a hard-edged pattern and noise.
