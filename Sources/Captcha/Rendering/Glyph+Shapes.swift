@@ -32,14 +32,3 @@ extension Glyph {
         return Glyph(bitmap: clipped, left: left, top: top, advance: advance)
     }
 }
-
-extension GrayImage {
-    /// This mask inside an empty border `border` pixels wide.
-    func padded(by border: Int) -> GrayImage {
-        var out = GrayImage(width: width + 2 * border, height: height + 2 * border)
-        for y in 0..<height {
-            for x in 0..<width { out.pixels[(y + border) * out.width + x + border] = pixels[y * width + x] }
-        }
-        return out
-    }
-}

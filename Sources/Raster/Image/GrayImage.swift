@@ -28,6 +28,24 @@ public struct GrayImage: Sendable, Equatable {
         set { pixels[y * width + x] = newValue }
     }
 
+    /// This mask inside an empty border `border` pixels wide (copied row by
+    /// row: the captcha renderer pads new glyphs for every picture).
+    public func padded(by border: Int) -> GrayImage {
+        precondition(border >= 0, "a border must not be negative")
+        var out = GrayImage(width: width + 2 * border, height: height + 2 * border)
+        let w = width, ow = out.width
+        out.pixels.withUnsafeMutableBufferPointer { target in
+            pixels.withUnsafeBufferPointer { rows in
+                for y in 0..<height {
+                    let start = (y + border) * ow + border
+                    _ = UnsafeMutableBufferPointer(rebasing: target[start..<(start + w)])
+                        .update(fromContentsOf: rows[(y * w)..<((y + 1) * w)])
+                }
+            }
+        }
+        return out
+    }
+
     /// The gray picture as RGBA8 (opaque).
     public func rgba() -> Image {
         var image = Image(width: width, height: height)

@@ -18,18 +18,7 @@ public struct Glyph: Sendable, Equatable {
         self.left = left
         self.top = top
         self.advance = advance
-        let bw = bitmap.width, w = bw + 2
-        var padded = [UInt8](repeating: 0, count: w * (bitmap.height + 2))
-        // Row copies: the renderer makes new glyphs (fragments, outlines) for every picture.
-        padded.withUnsafeMutableBufferPointer { out in
-            bitmap.pixels.withUnsafeBufferPointer { rows in
-                for y in 0..<bitmap.height {
-                    _ = UnsafeMutableBufferPointer(rebasing: out[((y + 1) * w + 1)..<((y + 1) * w + 1 + bw)])
-                        .update(fromContentsOf: rows[(y * bw)..<((y + 1) * bw)])
-                }
-            }
-        }
-        self.padded = padded
+        padded = bitmap.padded(by: 1).pixels
     }
 }
 
